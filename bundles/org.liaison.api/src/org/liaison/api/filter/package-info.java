@@ -1,0 +1,2 @@
+@org.osgi.annotation.versioning.Version("0.1.0")
+package org.liaison.api.filter;
