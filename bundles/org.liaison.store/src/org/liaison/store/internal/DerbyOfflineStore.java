@@ -12,6 +12,7 @@ import org.liaison.api.env.LiaisonHome;
 import org.liaison.api.store.OfflineStore;
 import org.liaison.api.store.ProfileStore;
 import org.liaison.api.store.StoreException;
+import org.liaison.store.jdbc.Derby;
 import org.osgi.service.component.annotations.Component;
 
 /** {@link OfflineStore} on embedded Derby: one database per profile under Liaison's home. */
@@ -39,7 +40,7 @@ public class DerbyOfflineStore implements OfflineStore {
 		Path dir = LiaisonHome.resolve("profiles", profile, "db");
 		try {
 			Files.createDirectories(dir.getParent());
-			Connection c = DerbyDriver.connect("jdbc:derby:" + dir + ";create=true", new Properties());
+			Connection c = Derby.connect("jdbc:derby:" + dir + ";create=true", new Properties());
 			try (Statement s = c.createStatement()) {
 				if (!tableExists(c, "LIAISON_SCHEMA")) {
 					s.executeUpdate("CREATE TABLE LIAISON_SCHEMA (VERSION INT NOT NULL)");
@@ -88,12 +89,9 @@ public class DerbyOfflineStore implements OfflineStore {
 		public void close() throws StoreException {
 			try {
 				connection.close();
-				DerbyDriver.connect("jdbc:derby:" + dir + ";shutdown=true", new Properties());
+				Derby.shutdown("jdbc:derby:" + dir);
 			} catch (SQLException e) {
-				// 08006 is Derby's normal answer to a database shutdown
-				if (!"08006".equals(e.getSQLState())) {
-					throw new StoreException("cannot close the database of " + profile + ": " + e.getMessage(), e);
-				}
+				throw new StoreException("cannot close the database of " + profile + ": " + e.getMessage(), e);
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package org.liaison.store.internal;
+package org.liaison.store.jdbc;
 
 import java.sql.Connection;
 import java.sql.Driver;
@@ -12,19 +12,21 @@ import org.osgi.framework.FrameworkUtil;
 /**
  * Derby's embedded driver, loaded from the {@code derby} bundle. {@code DriverManager} refuses a
  * driver registered by another bundle's class loader, so Liaison calls {@link Driver#connect}
- * directly (BUILD-NOTES, Derby in OSGi).
+ * directly (BUILD-NOTES, Derby in OSGi). Outside OSGi (a child JVM in a crash test, a benchmark
+ * peer) the driver comes from the class path. Every Liaison bundle that opens a Derby database
+ * (the offline store, the reference CRM server) goes through here.
  */
-final class DerbyDriver {
+public final class Derby {
 
 	private static volatile Driver driver;
 
-	private DerbyDriver() {
+	private Derby() {
 	}
 
-	static Driver get() throws SQLException {
+	public static Driver driver() throws SQLException {
 		Driver d = driver;
 		if (d == null) {
-			synchronized (DerbyDriver.class) {
+			synchronized (Derby.class) {
 				d = driver;
 				if (d == null) {
 					d = load();
@@ -38,7 +40,7 @@ final class DerbyDriver {
 	private static Driver load() throws SQLException {
 		String cls = "org.apache.derby.iapi.jdbc.AutoloadedDriver";
 		try {
-			Bundle self = FrameworkUtil.getBundle(DerbyDriver.class);
+			Bundle self = FrameworkUtil.getBundle(Derby.class);
 			BundleContext ctx = self == null ? null : self.getBundleContext();
 			Class<?> c = null;
 			if (ctx != null) {
@@ -58,11 +60,25 @@ final class DerbyDriver {
 		}
 	}
 
-	static Connection connect(String url, Properties props) throws SQLException {
-		Connection c = get().connect(url, props);
+	public static Connection connect(String url, Properties props) throws SQLException {
+		Connection c = driver().connect(url, props);
 		if (c == null) {
 			throw new SQLException("Derby did not accept the URL " + url.replaceAll("bootPassword=[^;]*", "bootPassword=***"));
 		}
 		return c;
+	}
+
+	/**
+	 * Shuts a database down; Derby answers a clean shutdown with SQLState 08006, which is not an
+	 * error here.
+	 */
+	public static void shutdown(String databaseUrl) throws SQLException {
+		try {
+			connect(databaseUrl + ";shutdown=true", new Properties());
+		} catch (SQLException e) {
+			if (!"08006".equals(e.getSQLState())) {
+				throw e;
+			}
+		}
 	}
 }
