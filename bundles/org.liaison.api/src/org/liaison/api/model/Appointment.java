@@ -61,7 +61,8 @@ public record Appointment(String uid, String subject, String location, String de
 	public Appointment {
 		Objects.requireNonNull(start, "start");
 		Objects.requireNonNull(end, "end");
-		timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
+		// all-day events float: their zone is not kept, so that equal events compare equal
+		timeZone = timeZone == null || allDay ? ZoneOffset.UTC : timeZone;
 		rdates = rdates == null ? List.of() : List.copyOf(rdates);
 		exdates = exdates == null ? List.of() : List.copyOf(exdates);
 		overrides = overrides == null ? List.of() : List.copyOf(overrides);

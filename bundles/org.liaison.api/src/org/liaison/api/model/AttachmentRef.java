@@ -13,8 +13,12 @@ import java.util.Map;
 public record AttachmentRef(String fileName, String contentType, long size, String partId) {
 
 	public String encode() {
-		return FieldCodec.escape(FieldCodec.encodeMap(Map.of("name", String.valueOf(fileName), "type",
-				String.valueOf(contentType), "size", Long.toString(size), "part", String.valueOf(partId))));
+		Map<String, String> m = new java.util.HashMap<>();
+		m.put("name", fileName);
+		m.put("type", contentType);
+		m.put("size", Long.toString(size));
+		m.put("part", partId);
+		return FieldCodec.escape(FieldCodec.encodeMap(m));
 	}
 
 	public static AttachmentRef decode(String line) {

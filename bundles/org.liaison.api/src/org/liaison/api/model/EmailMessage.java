@@ -52,6 +52,11 @@ public record EmailMessage(String messageId, String inReplyTo, List<String> refe
 		trackingState = trackingState == null ? TrackingState.UNTRACKED : trackingState;
 	}
 
+	/** The tracking state, regarding record and CRM record together. */
+	public Tracking tracking() {
+		return new Tracking(trackingState, regarding, crmEmail, null);
+	}
+
 	/** The sender party, or null. */
 	public ActivityParty sender() {
 		return parties.stream().filter(p -> p.type() == ParticipationType.SENDER).findFirst().orElse(null);

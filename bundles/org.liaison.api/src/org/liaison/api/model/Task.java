@@ -54,7 +54,8 @@ public record Task(String uid, String subject, String description, LocalDateTime
 	public static final String REGARDING = "regardingobjectid";
 
 	public Task {
-		timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
+		// a zone means nothing without a time: keep one form so that equal tasks compare equal
+		timeZone = timeZone == null || start == null && due == null ? ZoneOffset.UTC : timeZone;
 		status = status == null ? Status.NOT_STARTED : status;
 		priority = priority == null ? Priority.NORMAL : priority;
 	}

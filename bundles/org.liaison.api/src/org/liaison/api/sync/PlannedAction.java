@@ -13,6 +13,8 @@ import java.util.UUID;
 public record PlannedAction(UUID ident, Side target, Action action, String reason) {
 
 	public enum Action {
-		CREATE, UPDATE, DELETE, UNLINK, CONFLICT, QUARANTINE, NOTHING
+		CREATE, UPDATE, DELETE, UNLINK, CONFLICT, QUARANTINE, NOTHING,
+		/** Failed for now (the server was busy or unreachable after retries): tried again next run. */
+		RETRY
 	}
 }

@@ -86,6 +86,21 @@ public class DerbyOfflineStore implements OfflineStore {
 		}
 
 		@Override
+		public org.liaison.api.store.SyncStateStore syncState() {
+			throw new UnsupportedOperationException("the sync state tables land next (issue 3)");
+		}
+
+		@Override
+		public org.liaison.api.store.LocalPimStore localPim() {
+			throw new UnsupportedOperationException("the local PIM tables land next (issue 3)");
+		}
+
+		@Override
+		public org.liaison.api.store.MailStore mail() {
+			throw new UnsupportedOperationException("the mail tables land next (issue 3)");
+		}
+
+		@Override
 		public void close() throws StoreException {
 			try {
 				connection.close();
