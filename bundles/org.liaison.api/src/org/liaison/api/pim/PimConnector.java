@@ -1,6 +1,11 @@
 package org.liaison.api.pim;
 
+import java.util.List;
+
+import org.eclipse.core.runtime.IProgressMonitor;
 import org.liaison.api.model.ItemKind;
+import org.liaison.api.sync.ItemCollection;
+import org.liaison.api.sync.SyncException;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -18,4 +23,18 @@ public interface PimConnector {
 
 	/** Whether it can hold items of this kind. */
 	boolean supports(ItemKind kind);
+
+	/**
+	 * The account's collections (address books, calendars, task lists), found by discovery. A
+	 * calendar that holds both events and tasks appears once per kind.
+	 */
+	default List<ItemCollection> collections(PimAccount account, IProgressMonitor monitor) throws SyncException {
+		throw new SyncException(id() + " does not list collections of accounts");
+	}
+
+	/** Makes a new collection for items of {@code kind} in the account and returns it. */
+	default ItemCollection createCollection(PimAccount account, ItemKind kind, String displayName,
+			IProgressMonitor monitor) throws SyncException {
+		throw new SyncException(id() + " cannot create collections");
+	}
 }
