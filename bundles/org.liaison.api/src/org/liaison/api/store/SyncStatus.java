@@ -17,7 +17,8 @@ import org.liaison.api.sync.Side;
  * @param ident the item's cross-side identity
  * @param crm the CRM side, or null when unlinked
  * @param mailbox the mailbox side, or null when unlinked
- * @param crmBase the CRM side's content when last synced
+ * @param crmBase the CRM side's content when last synced (null only in the light rows of
+ *        {@link SyncStateStore#forEachStatus})
  * @param mailboxBase the mailbox side's content when last synced (usually equal to {@code crmBase};
  *        they differ when per-field directions keep a field apart)
  * @param synced when the pair was last synced
@@ -29,7 +30,6 @@ public record SyncStatus(String pairId, UUID ident, SideState crm, SideState mai
 	public SyncStatus {
 		Objects.requireNonNull(pairId, "pairId");
 		Objects.requireNonNull(ident, "ident");
-		Objects.requireNonNull(crmBase, "crmBase");
 		mailboxBase = mailboxBase == null ? crmBase : mailboxBase;
 		if (crm == null && mailbox == null) {
 			throw new IllegalArgumentException("a status row needs at least one side");

@@ -2,22 +2,34 @@ package org.liaison.store.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Properties;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.liaison.api.env.LiaisonHome;
+import org.liaison.api.security.SecretStore;
+import org.liaison.api.security.SecretStoreException;
+import org.liaison.api.store.LocalPimStore;
+import org.liaison.api.store.MailStore;
 import org.liaison.api.store.OfflineStore;
 import org.liaison.api.store.ProfileStore;
 import org.liaison.api.store.StoreException;
-import org.liaison.store.jdbc.Derby;
+import org.liaison.api.store.SyncStateStore;
+import org.liaison.store.derby.DerbyProfileStore;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 
-/** {@link OfflineStore} on embedded Derby: one database per profile under Liaison's home. */
+/**
+ * {@link OfflineStore} on embedded Derby: one encrypted database per profile under Liaison's home,
+ * its boot password made once and kept in secure storage ({@code profiles/NAME/db/bootPassword}).
+ * A profile's database stays open while any handle to it is open; the last close shuts it down.
+ */
 @Component(service = OfflineStore.class)
 public class DerbyOfflineStore implements OfflineStore {
+
+	/** Length of generated boot passwords (URL-safe characters, about 190 bits). */
+	static final int BOOT_PASSWORD_LENGTH = 32;
 
 	static {
 		// Derby's own log goes next to the databases, not into the working directory.
@@ -32,42 +44,79 @@ public class DerbyOfflineStore implements OfflineStore {
 		}
 	}
 
+	@Reference
+	private SecretStore secrets;
+
+	private final Map<String, Shared> open = new HashMap<>();
+
+	private static final class Shared {
+		final DerbyProfileStore store;
+		int handles;
+
+		Shared(DerbyProfileStore store) {
+			this.store = store;
+		}
+	}
+
+	/** The secure-storage key of a profile's boot password. */
+	static String secretKey(String profile) {
+		return "profiles/" + profile + "/db/bootPassword";
+	}
+
 	@Override
-	public ProfileStore open(String profile) throws StoreException {
+	public synchronized ProfileStore open(String profile) throws StoreException {
 		if (!profile.matches("[A-Za-z0-9._-]+")) {
 			throw new StoreException("a profile name may hold letters, digits, '.', '_' and '-' only: " + profile);
 		}
-		Path dir = LiaisonHome.resolve("profiles", profile, "db");
-		try {
-			Files.createDirectories(dir.getParent());
-			Connection c = Derby.connect("jdbc:derby:" + dir + ";create=true", new Properties());
-			try (Statement s = c.createStatement()) {
-				if (!tableExists(c, "LIAISON_SCHEMA")) {
-					s.executeUpdate("CREATE TABLE LIAISON_SCHEMA (VERSION INT NOT NULL)");
-					s.executeUpdate("INSERT INTO LIAISON_SCHEMA VALUES (1)");
-				}
+		Shared s = open.get(profile);
+		if (s == null) {
+			Path dir = LiaisonHome.resolve("profiles", profile, "db");
+			char[] password;
+			try {
+				password = secrets.getOrCreate(secretKey(profile), BOOT_PASSWORD_LENGTH);
+			} catch (SecretStoreException e) {
+				throw new StoreException("cannot open the database of profile " + profile
+						+ ": its boot password is in secure storage, which is locked: " + e.getMessage(), e);
 			}
-			return new DerbyProfileStore(profile, dir, c);
-		} catch (java.io.IOException | SQLException e) {
-			throw new StoreException("cannot open the database of profile " + profile + " at " + dir + ": " + e.getMessage(), e);
+			try {
+				s = new Shared(DerbyProfileStore.open(profile, dir, password));
+			} finally {
+				Arrays.fill(password, '\0');
+			}
+			open.put(profile, s);
+		}
+		s.handles++;
+		return new Handle(profile, s);
+	}
+
+	private synchronized void release(String profile, Shared s) throws StoreException {
+		if (--s.handles == 0 && open.get(profile) == s) {
+			open.remove(profile);
+			s.store.close();
 		}
 	}
 
-	static boolean tableExists(Connection c, String table) throws SQLException {
-		try (ResultSet rs = c.getMetaData().getTables(null, null, table, null)) {
-			return rs.next();
+	@Deactivate
+	synchronized void deactivate() {
+		for (Shared s : open.values()) {
+			try {
+				s.store.close();
+			} catch (StoreException e) {
+				// shutting down anyway
+			}
 		}
+		open.clear();
 	}
 
-	static final class DerbyProfileStore implements ProfileStore {
+	/** One caller's handle on a shared open database. */
+	private final class Handle implements ProfileStore {
 		private final String profile;
-		private final Path dir;
-		private final Connection connection;
+		private final Shared shared;
+		private boolean closed;
 
-		DerbyProfileStore(String profile, Path dir, Connection connection) {
+		Handle(String profile, Shared shared) {
 			this.profile = profile;
-			this.dir = dir;
-			this.connection = connection;
+			this.shared = shared;
 		}
 
 		@Override
@@ -77,37 +126,33 @@ public class DerbyOfflineStore implements OfflineStore {
 
 		@Override
 		public int schemaVersion() throws StoreException {
-			try (Statement s = connection.createStatement();
-					ResultSet rs = s.executeQuery("SELECT MAX(VERSION) FROM LIAISON_SCHEMA")) {
-				return rs.next() ? rs.getInt(1) : 0;
-			} catch (SQLException e) {
-				throw new StoreException("cannot read the schema version of " + dir + ": " + e.getMessage(), e);
-			}
+			return shared.store.schemaVersion();
 		}
 
 		@Override
-		public org.liaison.api.store.SyncStateStore syncState() {
-			throw new UnsupportedOperationException("the sync state tables land next (issue 3)");
+		public SyncStateStore syncState() {
+			return shared.store.syncState();
 		}
 
 		@Override
-		public org.liaison.api.store.LocalPimStore localPim() {
-			throw new UnsupportedOperationException("the local PIM tables land next (issue 3)");
+		public LocalPimStore localPim() {
+			return shared.store.localPim();
 		}
 
 		@Override
-		public org.liaison.api.store.MailStore mail() {
-			throw new UnsupportedOperationException("the mail tables land next (issue 3)");
+		public MailStore mail() {
+			return shared.store.mail();
 		}
 
 		@Override
 		public void close() throws StoreException {
-			try {
-				connection.close();
-				Derby.shutdown("jdbc:derby:" + dir);
-			} catch (SQLException e) {
-				throw new StoreException("cannot close the database of " + profile + ": " + e.getMessage(), e);
+			synchronized (DerbyOfflineStore.this) {
+				if (closed) {
+					return;
+				}
+				closed = true;
 			}
+			release(profile, shared);
 		}
 	}
 }

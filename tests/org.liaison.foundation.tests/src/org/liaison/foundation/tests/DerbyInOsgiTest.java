@@ -12,6 +12,7 @@ import org.liaison.api.store.OfflineStore;
 import org.liaison.api.store.ProfileStore;
 import org.liaison.testing.Osgi;
 import org.liaison.testing.TestHome;
+import org.liaison.testing.TestPasswords;
 import org.osgi.framework.Bundle;
 
 /** Derby boots from its own bundle (with derbyshared as a fragment) and the store opens a database. */
@@ -20,6 +21,8 @@ class DerbyInOsgiTest {
 	@BeforeAll
 	static void home() {
 		TestHome.get();
+		// the store keeps each profile's database boot password in secure storage
+		TestPasswords.unlockSecureStorage();
 	}
 
 	@Test

@@ -1,0 +1,174 @@
+package org.liaison.store.derby;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.liaison.api.store.StoreException;
+import org.liaison.store.jdbc.Derby;
+
+/**
+ * One open Derby database: a single writer connection behind a fair lock (one transaction per
+ * {@link #write} call, rolled back on any failure) and a pool of reader connections that run in
+ * parallel and see committed rows only (READ COMMITTED).
+ */
+final class Database implements AutoCloseable {
+
+	private final String url;
+	private final String label;
+	private final Properties props;
+	private final Connection writer;
+	private final ReentrantLock writeLock = new ReentrantLock(true);
+	private final LinkedBlockingDeque<Connection> idle = new LinkedBlockingDeque<>();
+	private final List<Connection> readers = new ArrayList<>();
+	private final ConcurrentHashMap<String, AtomicLong> ids = new ConcurrentHashMap<>();
+	private volatile boolean closed;
+
+	Database(String url, String label, Properties props) throws SQLException {
+		this.url = url;
+		this.label = label;
+		this.props = props;
+		this.writer = Derby.connect(url, props);
+		writer.setAutoCommit(false);
+		writer.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+	}
+
+	String label() {
+		return label;
+	}
+
+	/** Runs {@code work} on a reader connection (auto-commit, read committed). */
+	<T> T read(SqlWork<T> work) throws StoreException {
+		check();
+		Connection c = idle.pollFirst();
+		try {
+			if (c == null) {
+				c = newReader();
+			}
+			return work.run(c);
+		} catch (SQLException e) {
+			throw StoreErrors.wrap("read", label, e);
+		} finally {
+			if (c != null) {
+				idle.offerFirst(c);
+			}
+		}
+	}
+
+	/** Runs {@code work} as one transaction on the writer connection; rolls back on any failure. */
+	<T> T write(SqlWork<T> work) throws StoreException {
+		check();
+		writeLock.lock();
+		try {
+			boolean done = false;
+			try {
+				T result = work.run(writer);
+				writer.commit();
+				done = true;
+				return result;
+			} finally {
+				if (!done) {
+					try {
+						writer.rollback();
+					} catch (SQLException ignored) {
+						// the original failure is the one to report
+					}
+				}
+			}
+		} catch (SQLException e) {
+			throw StoreErrors.wrap("write", label, e);
+		} finally {
+			writeLock.unlock();
+		}
+	}
+
+	/**
+	 * The next id of a table whose key the store assigns (there is one writer per database, so a
+	 * counter started from the table's maximum is enough). Call inside {@link #write}.
+	 */
+	long nextId(Connection c, String table, String column) throws SQLException {
+		AtomicLong counter = ids.get(table);
+		if (counter == null) {
+			long max;
+			try (PreparedStatement ps = c.prepareStatement("SELECT MAX(" + column + ") FROM " + table);
+					ResultSet rs = ps.executeQuery()) {
+				max = rs.next() ? rs.getLong(1) : 0;
+			}
+			counter = new AtomicLong(max);
+			AtomicLong raced = ids.putIfAbsent(table, counter);
+			if (raced != null) {
+				counter = raced;
+			}
+		}
+		return counter.incrementAndGet();
+	}
+
+	/** Forgets cached counters (after a rollback that may have used some; gaps are harmless). */
+	void resetIds() {
+		ids.clear();
+	}
+
+	/** A connection of its own for a read that outlives one call (a BLOB stream); the caller closes it. */
+	Connection dedicated() throws StoreException {
+		check();
+		try {
+			Connection c = Derby.connect(url, props);
+			c.setAutoCommit(false);
+			c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+			return c;
+		} catch (SQLException e) {
+			throw StoreErrors.wrap("read", label, e);
+		}
+	}
+
+	private synchronized Connection newReader() throws SQLException {
+		Connection c = Derby.connect(url, props);
+		c.setAutoCommit(true);
+		c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+		readers.add(c);
+		return c;
+	}
+
+	private void check() throws StoreException {
+		if (closed) {
+			throw new StoreException("the database " + label + " is closed");
+		}
+	}
+
+	@Override
+	public synchronized void close() {
+		closed = true;
+		writeLock.lock();
+		try {
+			for (Connection c : readers) {
+				closeQuietly(c);
+			}
+			readers.clear();
+			idle.clear();
+			closeQuietly(writer);
+		} finally {
+			writeLock.unlock();
+		}
+	}
+
+	private static void closeQuietly(Connection c) {
+		try {
+			if (!c.isClosed()) {
+				if (!c.getAutoCommit()) {
+					c.rollback();
+				}
+				c.close();
+			}
+		} catch (SQLException ignored) {
+			// closing anyway
+		}
+	}
+}

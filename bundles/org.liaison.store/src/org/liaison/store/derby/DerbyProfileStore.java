@@ -1,0 +1,172 @@
+package org.liaison.store.derby;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Properties;
+
+import org.liaison.api.store.LocalPimStore;
+import org.liaison.api.store.MailStore;
+import org.liaison.api.store.ProfileStore;
+import org.liaison.api.store.StoreException;
+import org.liaison.api.store.SyncStateStore;
+import org.liaison.store.jdbc.Derby;
+
+/**
+ * A profile's database on embedded Derby. Liaison code gets it through the
+ * {@link org.liaison.api.store.OfflineStore} service, which takes the boot password from secure
+ * storage; the factories here are for what runs without that service: a child JVM in a crash
+ * test, a benchmark with a throwaway database, tests on an in-memory database.
+ *
+ * <p>A database on disk is always encrypted (Derby data encryption, AES); an unencrypted database
+ * of an earlier Liaison is encrypted when it is first opened here. The boot password is passed in
+ * connection properties, never in the URL, and never written anywhere.
+ */
+public final class DerbyProfileStore implements ProfileStore {
+
+	private final String profile;
+	private final String url;
+	private final Database db;
+	private final SyncStateTables syncState;
+	private final LocalPimTables localPim;
+	private final MailTables mail;
+
+	private DerbyProfileStore(String profile, String url, Database db) {
+		this.profile = profile;
+		this.url = url;
+		this.db = db;
+		this.syncState = new SyncStateTables(db);
+		this.localPim = new LocalPimTables(db);
+		this.mail = new MailTables(db);
+	}
+
+	/**
+	 * Opens (creating if needed) the encrypted database in {@code dir} with {@code bootPassword}, and
+	 * applies the schema migrations.
+	 */
+	public static DerbyProfileStore open(String profile, Path dir, char[] bootPassword) throws StoreException {
+		return open(profile, dir, bootPassword, Schema.CURRENT);
+	}
+
+	/** As {@link #open(String, Path, char[])}, migrating only up to {@code schemaVersion} (migration tests). */
+	public static DerbyProfileStore open(String profile, Path dir, char[] bootPassword, int schemaVersion)
+			throws StoreException {
+		if (bootPassword == null || bootPassword.length < 8) {
+			throw new StoreException("the database of " + profile + " needs a boot password of 8 characters or more");
+		}
+		String url = "jdbc:derby:" + dir.toAbsolutePath();
+		Properties props = new Properties();
+		props.setProperty("bootPassword", new String(bootPassword));
+		boolean exists = Files.isRegularFile(dir.resolve("service.properties"));
+		if (!exists) {
+			props.setProperty("create", "true");
+			props.setProperty("dataEncryption", "true");
+			props.setProperty("encryptionAlgorithm", "AES/CBC/NoPadding");
+		} else if (!encrypted(dir)) {
+			// a database of an earlier Liaison, made before encryption at rest: encrypt it now
+			props.setProperty("dataEncryption", "true");
+			props.setProperty("encryptionAlgorithm", "AES/CBC/NoPadding");
+		}
+		try {
+			Files.createDirectories(dir.toAbsolutePath().getParent());
+		} catch (IOException e) {
+			throw new StoreException("cannot make the folder of " + dir + ": " + e.getMessage(), e);
+		}
+		return start(profile, url, props, dir.toString(), schemaVersion);
+	}
+
+	/** A database in memory (tests, model-based histories): not encrypted, gone when closed. */
+	public static DerbyProfileStore openInMemory(String name) throws StoreException {
+		Properties props = new Properties();
+		props.setProperty("create", "true");
+		return start(name, "jdbc:derby:memory:" + name, props, "memory:" + name, Schema.CURRENT);
+	}
+
+	private static DerbyProfileStore start(String profile, String url, Properties props, String label,
+			int schemaVersion) throws StoreException {
+		Database db;
+		try {
+			db = new Database(url, label, props);
+		} catch (SQLException e) {
+			if (wrongPassword(e)) {
+				throw new StoreException("cannot open the database of " + profile + " at " + label
+						+ ": the boot password does not match (is secure storage the one this database was made with?)", e);
+			}
+			throw StoreErrors.wrap("open", label, e);
+		}
+		props.remove("create");
+		props.remove("dataEncryption");
+		props.remove("encryptionAlgorithm");
+		try {
+			Schema.migrate(db, schemaVersion);
+		} catch (StoreException e) {
+			db.close();
+			throw e;
+		}
+		return new DerbyProfileStore(profile, url, db);
+	}
+
+	private static boolean wrongPassword(Throwable e) {
+		for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause()
+				: t instanceof SQLException s ? s.getNextException() : null) {
+			if (t instanceof SQLException s && "XBM06".equals(s.getSQLState())
+					|| String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("boot password")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Whether the database in {@code dir} is encrypted (Derby records it in service.properties). */
+	public static boolean encrypted(Path dir) {
+		try {
+			return Files.readString(dir.resolve("service.properties"), StandardCharsets.ISO_8859_1)
+					.contains("dataEncryption=true");
+		} catch (IOException e) {
+			return false;
+		}
+	}
+
+	@Override
+	public String profile() {
+		return profile;
+	}
+
+	@Override
+	public int schemaVersion() throws StoreException {
+		return db.read(Schema::version);
+	}
+
+	@Override
+	public SyncStateStore syncState() {
+		return syncState;
+	}
+
+	@Override
+	public LocalPimStore localPim() {
+		return localPim;
+	}
+
+	@Override
+	public MailStore mail() {
+		return mail;
+	}
+
+	@Override
+	public void close() throws StoreException {
+		db.close();
+		try {
+			if (url.startsWith("jdbc:derby:memory:")) {
+				Derby.connect(url + ";drop=true", new Properties());
+			} else {
+				Derby.shutdown(url);
+			}
+		} catch (SQLException e) {
+			if (!"08006".equals(e.getSQLState()) && !"XJ004".equals(e.getSQLState())) {
+				throw StoreErrors.wrap("close", db.label(), e);
+			}
+		}
+	}
+}
