@@ -37,6 +37,7 @@ import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.MODSEQ;
 import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
 import org.eclipse.angus.mail.imap.protocol.Status;
@@ -456,8 +457,7 @@ final class ImapMailbox implements Mailbox {
 			long[] out = new long[64];
 			int n = 0;
 			for (Response x : r) {
-				if (x.isUnTagged() && x.getRest() != null && startsWithKey(x, "SEARCH")) {
-					x.skipToken();
+				if (x instanceof IMAPResponse ir && ir.keyEquals("SEARCH")) {
 					long v;
 					while ((v = x.readLong()) != -1) {
 						if (v >= min) {
@@ -475,12 +475,6 @@ final class ImapMailbox implements Mailbox {
 		});
 	}
 
-	private static boolean startsWithKey(Response r, String key) {
-		String s = r.toString();
-		int i = s.indexOf(' ');
-		return i > 0 && s.regionMatches(true, i + 1, key, 0, key.length());
-	}
-
 	/** Runs a raw command; the tagged result is checked, other untagged responses go to the folder. */
 	private static Response[] run(IMAPProtocol p, String command) throws ProtocolException {
 		Response[] r = p.command(command, null);
@@ -488,7 +482,7 @@ final class ImapMailbox implements Mailbox {
 		List<Response> mine = new ArrayList<>(r.length);
 		List<Response> others = new ArrayList<>();
 		for (int i = 0; i < r.length - 1; i++) {
-			if (r[i] instanceof FetchResponse || startsWithKey(r[i], "SEARCH")) {
+			if (r[i] instanceof FetchResponse || r[i] instanceof IMAPResponse ir && ir.keyEquals("SEARCH")) {
 				mine.add(r[i]);
 			} else {
 				others.add(r[i]);

@@ -49,7 +49,37 @@ final class Mime {
 		}
 	}
 
+	/**
+	 * Runs MIME work that needs Angus Mail's content handlers (multipart): in OSGi they are found
+	 * through the thread's context class loader, which must then be Angus Mail's.
+	 */
+	static <T> T withHandlers(MimeWork<T> work) throws MessagingException, IOException {
+		Thread t = Thread.currentThread();
+		ClassLoader before = t.getContextClassLoader();
+		t.setContextClassLoader(org.eclipse.angus.mail.handlers.multipart_mixed.class.getClassLoader());
+		try {
+			return work.run();
+		} finally {
+			t.setContextClassLoader(before);
+		}
+	}
+
+	@FunctionalInterface
+	interface MimeWork<T> {
+		T run() throws MessagingException, IOException;
+	}
+
+	/** Builds a message and its bytes. */
 	static MimeMessage build(Session session, EmailMessage m, UUID ident, String defaultFrom) throws MessagingException {
+		try {
+			return withHandlers(() -> doBuild(session, m, ident, defaultFrom));
+		} catch (IOException e) {
+			throw new MessagingException(e.getMessage(), e);
+		}
+	}
+
+	private static MimeMessage doBuild(Session session, EmailMessage m, UUID ident, String defaultFrom)
+			throws MessagingException {
 		MimeMessage msg = new MimeMessage(session);
 		ActivityParty sender = m.sender();
 		String from = sender != null && sender.address() != null ? sender.address() : defaultFrom;
@@ -123,16 +153,21 @@ final class Mime {
 	}
 
 	static byte[] bytes(MimeMessage m) throws MessagingException, IOException {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		m.writeTo(out);
-		return out.toByteArray();
+		return withHandlers(() -> {
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			m.writeTo(out);
+			return out.toByteArray();
+		});
 	}
 
 	/** Walks a message: the first text/plain and text/html outside attachments, and every attachment. */
 	static MessageBody body(Part message) throws BadMime {
 		Collector c = new Collector();
 		try {
-			c.walk(message, "");
+			withHandlers(() -> {
+				c.walk(message, "");
+				return null;
+			});
 		} catch (MessagingException | IOException | RuntimeException e) {
 			throw new BadMime("its MIME structure cannot be read: " + reason(e), e);
 		}
@@ -141,6 +176,10 @@ final class Mime {
 
 	/** The part with an IMAP-style id ({@code 1}, {@code 2.1}) in a message, or null. */
 	static Part part(Part message, String partId) throws MessagingException, IOException {
+		return withHandlers(() -> findPart(message, partId));
+	}
+
+	private static Part findPart(Part message, String partId) throws MessagingException, IOException {
 		Part p = message;
 		for (String n : partId.split("\\.")) {
 			Object content = p.getContent();
