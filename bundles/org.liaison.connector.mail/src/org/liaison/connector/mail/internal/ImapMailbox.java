@@ -668,7 +668,18 @@ final class ImapMailbox implements Mailbox {
 	public MessageBody body(String folder, long uid) throws MailException {
 		return call("Fetching message UID " + uid + " in folder " + folder, () -> {
 			try {
-				return Mime.body(message(folder, uid));
+				MessageBody b = Mime.body(message(folder, uid));
+				if (blank(b.text()) && blank(b.html()) && b.attachments().isEmpty() && m0size(folder, uid) > 0) {
+					// the server found nothing in it (a multipart whose boundary never comes):
+					// read it here, to find the text or say what is wrong with it
+					IMAPMessage m = message(folder, uid);
+					byte[] raw;
+					try (InputStream in = m.getMimeStream()) {
+						raw = in.readAllBytes();
+					}
+					b = Mime.body(Mime.parse(session, raw));
+				}
+				return b;
 			} catch (Mime.BadMime e) {
 				if (MailSessions.connectionLost(e.getCause())) {
 					throw (Exception) e.getCause();
@@ -676,6 +687,14 @@ final class ImapMailbox implements Mailbox {
 				throw new MailException("message UID " + uid + " in folder " + folder + ": " + e.getMessage(), false, e);
 			}
 		});
+	}
+
+	private static boolean blank(String s) {
+		return s == null || s.isBlank();
+	}
+
+	private long m0size(String folder, long uid) throws MessagingException, MailException {
+		return message(folder, uid).getSize();
 	}
 
 	@Override

@@ -53,6 +53,10 @@ final class MailSessions {
 		p.put(k + "timeout", ms);
 		p.put(k + "writetimeout", ms);
 		p.put("mail.mime.allowutf8", "true");
+		// Angus Mail otherwise retries a refused TLS handshake with the JDK's default socket factory,
+		// going around the trust service (and its pins) altogether
+		p.put(k + "socketFactory.fallback", "false");
+		p.put(k + "ssl.socketFactory.fallback", "false");
 		switch (server.security()) {
 			case TLS, STARTTLS -> {
 				if (trust == null) {
