@@ -274,7 +274,9 @@ final class MailFolderCollection implements ItemCollection {
 				}
 				uid = again.get(again.size() - 1);
 			}
-			return new WriteResult(href(uv, uid), VERSION);
+			// what get() will give back: the same fields, plus where the body is
+			return new WriteResult(href(uv, uid), VERSION,
+					data.with(EmailMessage.BODY_REF, ImapMailbox.bodyRef(folder, uv, uid)));
 		} catch (MailException e) {
 			throw translate(e);
 		} catch (MessagingException e) {

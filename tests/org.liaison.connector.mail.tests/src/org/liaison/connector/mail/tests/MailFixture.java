@@ -1,7 +1,5 @@
 package org.liaison.connector.mail.tests;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +19,7 @@ import org.liaison.api.mail.MailServer;
 import org.liaison.api.security.SecretStore;
 import org.liaison.api.security.TrustService;
 import org.liaison.connector.mail.internal.servers.Dovecot;
+import org.liaison.testing.MailServers;
 import org.liaison.testing.Osgi;
 import org.liaison.testing.TestPasswords;
 
@@ -56,12 +55,8 @@ final class MailFixture {
 	}
 
 	/** A Dovecot, or a failure saying how to install it (never a skip). */
-	static Dovecot dovecot(String... without) throws Exception {
-		String missing = Dovecot.missing();
-		if (missing != null) {
-			fail(missing);
-		}
-		return Dovecot.builder().without(without).build();
+	static Dovecot dovecot(String... without) {
+		return MailServers.dovecot(without);
 	}
 
 	static byte[] message(String messageId, String subject, String body) {
