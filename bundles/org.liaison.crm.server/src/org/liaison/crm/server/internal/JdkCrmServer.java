@@ -1,59 +1,68 @@
 package org.liaison.crm.server.internal;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
+import org.liaison.api.security.SecretStore;
+import org.liaison.api.security.SecretStoreException;
 import org.liaison.crm.server.CrmServer;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
-/** The reference CRM server on the JDK's HTTP server. */
+/** The reference CRM server on the JDK's HTTP server and Derby. */
 @Component(service = CrmServer.class)
 public class JdkCrmServer implements CrmServer {
 
-	static final String BASE = "/api/data/v9.2/";
-	static final String[] ENTITY_SETS = { "systemusers", "organizations", "mailboxes", "accounts", "contacts", "leads",
-			"opportunities", "emails", "appointments", "tasks" };
+	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+	private volatile SecretStore secrets;
 
 	@Override
-	public Running startPlain(InetSocketAddress address) throws IOException {
-		if (!address.getAddress().isLoopbackAddress()) {
-			throw new IOException("plain HTTP is only offered on loopback, not on " + address);
+	public Running start(Options options) throws IOException {
+		org.liaison.crm.server.internal.Store store = new org.liaison.crm.server.internal.Store(options.dataDirectory());
+		try {
+			Tls.Identity tls = null;
+			if (!options.plainHttp()) {
+				tls = options.ephemeralCertificate() ? Tls.ephemeral(options.host())
+						: Tls.persistent(options.dataDirectory(), options.host(), keyStorePassword(options.dataDirectory()));
+			}
+			return new Server(options, store, tls);
+		} catch (IOException | RuntimeException e) {
+			store.close();
+			throw e;
 		}
-		HttpServer server = HttpServer.create(address, 0);
-		server.createContext(BASE, this::serviceDocument);
-		server.start();
-		URI root = URI.create("http://" + address.getAddress().getHostAddress() + ":" + server.getAddress().getPort() + BASE);
-		return new Running() {
-			@Override
-			public URI serviceRoot() {
-				return root;
-			}
-
-			@Override
-			public void close() {
-				server.stop(0);
-			}
-		};
 	}
 
-	private void serviceDocument(HttpExchange ex) throws IOException {
-		StringBuilder b = new StringBuilder("{\"@odata.context\":\"").append(BASE).append("$metadata\",\"value\":[");
-		for (int i = 0; i < ENTITY_SETS.length; i++) {
-			b.append(i == 0 ? "" : ",").append("{\"name\":\"").append(ENTITY_SETS[i]).append("\",\"kind\":\"EntitySet\",\"url\":\"")
-					.append(ENTITY_SETS[i]).append("\"}");
+	@Override
+	public Store open(Path dataDirectory) throws IOException {
+		return new org.liaison.crm.server.internal.Store(dataDirectory);
+	}
+
+	/** The key store's password: made once, kept only in secure storage, under a key per data folder. */
+	private char[] keyStorePassword(Path dir) throws IOException {
+		SecretStore s = secrets;
+		if (s == null) {
+			throw new IOException("secure storage is not available, so the server's TLS key cannot be protected");
 		}
-		byte[] body = b.append("]}").toString().getBytes(StandardCharsets.UTF_8);
-		ex.getResponseHeaders().set("Content-Type", "application/json; odata.metadata=minimal");
-		ex.getResponseHeaders().set("OData-Version", "4.0");
-		ex.sendResponseHeaders(200, body.length);
-		try (OutputStream out = ex.getResponseBody()) {
-			out.write(body);
+		String key = "crm-server/" + digest(dir.toAbsolutePath().normalize().toString()) + "/keystore-password";
+		try {
+			return s.getOrCreate(key, 32);
+		} catch (SecretStoreException e) {
+			throw new IOException("cannot read the TLS key store password from secure storage: " + e.getMessage(), e);
+		}
+	}
+
+	private static String digest(String s) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)),
+					0, 12);
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
 		}
 	}
 }
