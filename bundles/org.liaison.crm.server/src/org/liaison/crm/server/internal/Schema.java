@@ -218,6 +218,7 @@ final class Schema {
 		memo(contact, "description", 2000);
 		lookup(contact, "parentcustomerid", List.of("accounts", "contacts"));
 		str(contact, "liaison_company", 160);
+		str(contact, "liaison_fullname", 160);
 		state(contact, Set.of(0, 1), Set.of(1, 2));
 
 		Entity lead = owned(entity("lead", "leads", "leadid", "fullname"), true);
@@ -285,6 +286,7 @@ final class Schema {
 		lookup(party, "activityid", List.of("emails", "appointments", "tasks"));
 		lookup(party, "partyid", people);
 		str(party, "addressused", 320);
+		str(party, "liaison_displayname", 320);
 		choice(party, "participationtypemask", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
 	}
 

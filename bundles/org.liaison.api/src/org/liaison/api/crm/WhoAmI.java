@@ -1,0 +1,7 @@
+package org.liaison.api.crm;
+
+import java.util.UUID;
+
+/** The answer of WhoAmI. */
+public record WhoAmI(UUID userId, UUID businessUnitId, UUID organizationId) {
+}
