@@ -118,7 +118,8 @@ final class Db implements AutoCloseable {
 				createTables(c);
 			}
 		}
-		try (Connection c = connect()) {
+		Connection c = connect();
+		try {
 			long max = 0;
 			try (Statement s = c.createStatement()) {
 				for (Entity e : schema.entities()) {
@@ -138,8 +139,13 @@ final class Db implements AutoCloseable {
 			}
 			assigned = max;
 			committed = max;
-			release(c);
+			c.commit();
+		} catch (SQLException e) {
+			c.rollback();
+			c.close();
+			throw e;
 		}
+		release(c);
 	}
 
 	private void createTables(Connection c) throws SQLException {

@@ -180,19 +180,16 @@ final class Server implements CrmServer.Running {
 	}
 
 	private byte[] read(HttpExchange ex) throws IOException {
-		String cl = ex.getRequestHeaders().getFirst("Content-Length");
-		if (cl != null) {
-			try {
-				if (Long.parseLong(cl.trim()) > maxBody) {
-					throw tooLarge();
-				}
-			} catch (NumberFormatException e) {
-				throw ApiError.badRequest(ApiError.PAYLOAD, "Content-Length is not a number: " + cl);
-			}
-		}
 		try (InputStream in = ex.getRequestBody()) {
 			byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
 			if (b.length > maxBody) {
+				// read on (up to a bound) so that the client gets the answer instead of a reset connection
+				long left = Math.max(maxBody * 4, 256L << 20);
+				byte[] buf = new byte[1 << 16];
+				int n;
+				while (left > 0 && (n = in.read(buf)) > 0) {
+					left -= n;
+				}
 				throw tooLarge();
 			}
 			return b;

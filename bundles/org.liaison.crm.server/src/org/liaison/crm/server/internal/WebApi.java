@@ -305,6 +305,9 @@ final class WebApi {
 		Options o = Options.parse(schema, e, params, deltaToken != null || track);
 		int pageSize = pageSize(req);
 		Cursor cursor = o.skipToken == null ? null : Cursor.decode(o.skipToken);
+		if (cursor != null && cursor.mode == 'd') {
+			return delta(e, req, who, outer, o, params, pageSize, cursor);
+		}
 		if (deltaToken != null) {
 			long since = parseDeltaToken(deltaToken);
 			if (cursor == null) {
