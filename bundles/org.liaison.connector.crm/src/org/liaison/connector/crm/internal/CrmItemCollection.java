@@ -183,7 +183,7 @@ final class CrmItemCollection implements ItemCollection {
 				try {
 					chunk.add(UUID.fromString(h));
 				} catch (IllegalArgumentException e) {
-					sink.bad(h, "", "not a CRM record id: " + h, null);
+					// not a record id: no such record, left out as the SPI says
 				}
 			}
 			if (chunk.isEmpty()) {
