@@ -44,7 +44,10 @@ public final class SyncBatch {
 	public record Quarantine(QuarantineEntry entry) implements Op {
 	}
 
-	/** Takes an item out of quarantine. */
+	/**
+	 * Takes an item out of quarantine, to be tried again: the next run lists its side in full (a
+	 * change listing would not report an item that did not change).
+	 */
 	public record Release(String pairId, Side side, String href) implements Op {
 	}
 

@@ -858,11 +858,17 @@ final class SyncStateTables implements SyncStateStore {
 							});
 				}
 				case SyncBatch.Release r -> {
-					PreparedStatement s = stmt("DELETE FROM SYNC_QUARANTINE WHERE PAIR = ? AND SIDE = ? AND HREF = ?");
-					s.setInt(1, pair(c, r.pairId(), true));
-					s.setString(2, side(r.side()));
-					s.setString(3, r.href());
-					s.addBatch();
+					int p = pair(c, r.pairId(), true);
+					now("DELETE FROM SYNC_QUARANTINE WHERE PAIR = ? AND SIDE = ? AND HREF = ?", s -> {
+						s.setInt(1, p);
+						s.setString(2, side(r.side()));
+						s.setString(3, r.href());
+					});
+					// a change listing would not report the released item again: list that side in full next time
+					now("UPDATE SYNC_TOKEN SET TOKEN = NULL WHERE PAIR = ? AND SIDE = ?", s -> {
+						s.setInt(1, p);
+						s.setString(2, side(r.side()));
+					});
 				}
 				case SyncBatch.PutConflict pc -> putConflict(pc.conflict());
 				case SyncBatch.ConflictState cs -> {
