@@ -27,11 +27,20 @@ public final class Radicale implements AutoCloseable {
 
 	/** Starts one with the user {@code liaison}. */
 	public static Radicale start() {
+		return start(false);
+	}
+
+	/** Starts one on HTTPS with a self-signed certificate made for the run (trusted only once pinned). */
+	public static Radicale startTls() {
+		return start(true);
+	}
+
+	private static Radicale start(boolean tls) {
 		if (RadicaleServer.executable() == null) {
 			throw new AssertionError(RadicaleServer.INSTALL_HINT);
 		}
 		try {
-			return new Radicale(RadicaleServer.start("liaison"));
+			return new Radicale(RadicaleServer.start("liaison", tls));
 		} catch (IOException e) {
 			throw new UncheckedIOException("Radicale did not start: " + e.getMessage(), e);
 		}

@@ -152,16 +152,17 @@ final class DavHttp {
 						return reader.read(status, in, resp);
 					}
 				}
-			} catch (SSLHandshakeException e) {
+			} catch (HttpTimeoutException e) {
+				last = new TransientException(accountName + ": " + what + ": no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+			} catch (IOException e) {
 				UntrustedCertificateException u = untrusted(e);
 				if (u != null) {
 					throw new SyncException(accountName + ": " + u.getMessage(), u);
 				}
-				throw new SyncException(accountName + ": TLS handshake with " + request.uri().getHost() + " failed: "
-						+ e.getMessage(), e);
-			} catch (HttpTimeoutException e) {
-				last = new TransientException(accountName + ": " + what + ": no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
-			} catch (IOException e) {
+				if (e instanceof SSLHandshakeException) {
+					throw new SyncException(accountName + ": TLS handshake with " + request.uri().getHost() + " failed: "
+							+ e.getMessage(), e);
+				}
 				last = new TransientException(accountName + ": " + what + ": connection failed or closed mid-response ("
 						+ e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
 			} catch (InterruptedException e) {

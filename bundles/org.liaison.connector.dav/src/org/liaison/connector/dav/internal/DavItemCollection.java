@@ -56,6 +56,9 @@ final class DavItemCollection implements ItemCollection {
 
 	static final int MULTIGET_BATCH = 200;
 	static final int PAGE = 1000;
+	/** Token prefixes: a complete sync-collection listing, and a page of an initial one. */
+	static final String SYNC = "sync:";
+	static final String INITIAL = "sync-initial:";
 
 	private final DavHttp http;
 	private final URI url;
@@ -103,10 +106,16 @@ final class DavItemCollection implements ItemCollection {
 	public String list(String since, ListSink sink, IProgressMonitor monitor) throws SyncException {
 		IProgressMonitor m = monitor == null ? new NullProgressMonitor() : monitor;
 		if (syncCollection && !filterByComponent) {
-			if (since != null && !since.startsWith("sync:")) {
+			if (since == null) {
+				return syncCollection(null, false, sink, m);
+			}
+			if (since.startsWith(INITIAL)) {
+				return syncCollection(since.substring(INITIAL.length()), true, sink, m);
+			}
+			if (!since.startsWith(SYNC)) {
 				throw new TokenExpiredException(name() + ": the token " + since + " is not a sync-collection token");
 			}
-			return syncCollection(since == null ? null : since.substring(5), sink, m);
+			return syncCollection(since.substring(SYNC.length()), false, sink, m);
 		}
 		String ctag = ctag();
 		if (since != null) {
@@ -155,8 +164,12 @@ final class DavItemCollection implements ItemCollection {
 		void accept(ItemVersion v) throws SyncException;
 	}
 
-	private String syncCollection(String token, ListSink sink, IProgressMonitor m) throws SyncException {
-		boolean initial = token == null;
+	/**
+	 * @param resumed the token is a page of an initial listing that was interrupted: the listing is
+	 *        still an initial one
+	 */
+	private String syncCollection(String token, boolean resumed, ListSink sink, IProgressMonitor m) throws SyncException {
+		boolean initial = token == null || resumed;
 		String current = token;
 		int page = 0;
 		while (true) {
@@ -172,7 +185,13 @@ final class DavItemCollection implements ItemCollection {
 			String sent = current;
 			boolean[] more = { false };
 			String[] next = { null };
+			// a page is read whole before it reaches the sink: a page cut off and asked again must not
+			// report an item twice (servers that ignore DAV:limit send the whole collection as one page)
+			List<ItemVersion> present = new ArrayList<>();
+			List<String> removed = new ArrayList<>();
 			int status = http.stream(req, "sync-collection of " + name(), (st, in, resp) -> {
+				present.clear();
+				removed.clear();
 				if (st != 207) {
 					String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 					if (st == 507 && !limitUnsupported) {
@@ -199,11 +218,11 @@ final class DavItemCollection implements ItemCollection {
 							return;
 						}
 						if (r.status() == 404 || r.status() == 410) {
-							sink.removed(href, Removal.DELETED);
+							removed.add(href);
 						} else {
 							String etag = r.text(Multistatus.DAV, "getetag");
 							if (etag != null) {
-								sink.present(new ItemVersion(href, etag.trim()));
+								present.add(new ItemVersion(href, etag.trim()));
 							}
 						}
 					});
@@ -220,16 +239,29 @@ final class DavItemCollection implements ItemCollection {
 			if (next[0] == null || next[0].isEmpty()) {
 				throw new SyncException(name() + ": the server's sync-collection answer has no sync-token");
 			}
-			current = next[0];
-			sink.checkpoint("sync:" + current, initial);
-			if (!more[0]) {
-				return "sync:" + current;
+			for (ItemVersion v : present) {
+				sink.present(v);
 			}
+			for (String href : removed) {
+				sink.removed(href, Removal.DELETED);
+			}
+			current = next[0];
+			if (!more[0]) {
+				sink.checkpoint(SYNC + current, initial);
+				return SYNC + current;
+			}
+			// a page of an initial listing: its token says so, so a listing resumed from it stays initial
+			sink.checkpoint((initial ? INITIAL : SYNC) + current, initial);
 		}
 	}
 
 	private boolean isSelf(String href) {
-		String p = URI.create(href.replace(" ", "%20")).getPath();
+		String p;
+		try {
+			p = url.resolve(href.replace(" ", "%20")).getPath();
+		} catch (IllegalArgumentException e) {
+			p = href;
+		}
 		String self = url.getPath();
 		return p != null && (p.equals(self) || (p + "/").equals(self) || p.equals(self + "/"));
 	}
@@ -447,7 +479,7 @@ final class DavItemCollection implements ItemCollection {
 		requireKind(data);
 		Object nativeForm = current.nativeForm();
 		ItemData before = current.data();
-		if (nativeForm == null) {
+		if (!format.owns(nativeForm)) {
 			Fetched f = getOne(current.href());
 			if (f == null) {
 				throw new NotFoundException(name() + ": " + current.href() + " is gone");

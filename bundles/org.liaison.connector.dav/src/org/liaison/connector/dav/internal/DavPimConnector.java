@@ -54,7 +54,32 @@ public class DavPimConnector implements PimConnector {
 
 	@Override
 	public List<ItemCollection> collections(PimAccount account, IProgressMonitor monitor) throws SyncException {
-		return account(account).collections(monitor);
+		try {
+			return account(account).collections(monitor);
+		} catch (SyncException e) {
+			forgetIfUntrusted(account, e);
+			throw e;
+		}
+	}
+
+	/**
+	 * A server whose certificate is not trusted: the account's HTTP client is dropped, so that once the
+	 * user pins the certificate the next call builds one that accepts it.
+	 */
+	private void forgetIfUntrusted(PimAccount a, SyncException e) {
+		for (Throwable t = e; t != null; t = t.getCause()) {
+			if (t instanceof org.liaison.api.security.UntrustedCertificateException) {
+				DavAccount gone = accounts.remove(key(a));
+				if (gone != null) {
+					gone.close();
+				}
+				return;
+			}
+		}
+	}
+
+	private static String key(PimAccount a) {
+		return a.id() + "|" + a.url() + "|" + a.user() + "|" + a.secretKey();
 	}
 
 	@Override
@@ -63,11 +88,16 @@ public class DavPimConnector implements PimConnector {
 		if (!supports(kind)) {
 			throw new SyncException("a DAV server holds no " + kind + " items");
 		}
-		return account(account).createCollection(kind, displayName, monitor);
+		try {
+			return account(account).createCollection(kind, displayName, monitor);
+		} catch (SyncException e) {
+			forgetIfUntrusted(account, e);
+			throw e;
+		}
 	}
 
 	private DavAccount account(PimAccount a) throws SyncException {
-		String key = a.id() + "|" + a.url() + "|" + a.user() + "|" + a.secretKey();
+		String key = key(a);
 		DavAccount open = accounts.get(key);
 		if (open != null) {
 			return open;

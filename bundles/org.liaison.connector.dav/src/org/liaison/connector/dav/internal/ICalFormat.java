@@ -10,8 +10,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,12 +32,9 @@ import net.fortuna.ical4j.model.ParameterFactory;
 import net.fortuna.ical4j.model.Property;
 import net.fortuna.ical4j.model.PropertyBuilder;
 import net.fortuna.ical4j.model.PropertyFactory;
-import net.fortuna.ical4j.model.TimeZoneRegistry;
-import net.fortuna.ical4j.model.TimeZoneRegistryFactory;
 import net.fortuna.ical4j.model.component.CalendarComponent;
 import net.fortuna.ical4j.model.component.VAlarm;
 import net.fortuna.ical4j.model.component.VEvent;
-import net.fortuna.ical4j.model.component.VTimeZone;
 import net.fortuna.ical4j.model.component.VToDo;
 import net.fortuna.ical4j.util.CompatibilityHints;
 
@@ -99,6 +97,11 @@ final class ICalFormat implements ItemFormat {
 	@Override
 	public String extension() {
 		return ".ics";
+	}
+
+	@Override
+	public boolean owns(Object nativeForm) {
+		return nativeForm instanceof Calendar;
 	}
 
 	String componentName() {
@@ -398,7 +401,7 @@ final class ICalFormat implements ItemFormat {
 		cal.add(prop(Property.PRODID, PRODID));
 		cal.add(prop(Property.VERSION, "2.0"));
 		cal.add(prop(Property.CALSCALE, "GREGORIAN"));
-		Set<ZoneId> zones = new LinkedHashSet<>();
+		Map<ZoneId, LocalDate> zones = new LinkedHashMap<>();
 		Component c = newComponent();
 		if (kind == ItemKind.APPOINTMENT) {
 			Appointment a = Appointment.fromData(data);
@@ -433,7 +436,7 @@ final class ICalFormat implements ItemFormat {
 		Calendar cal = ((Calendar) nativeForm).copy();
 		List<CalendarComponent> comps = cal.getComponentList().getComponents(componentName);
 		Component master = master(comps);
-		Set<ZoneId> zones = new LinkedHashSet<>();
+		Map<ZoneId, LocalDate> zones = new LinkedHashMap<>();
 		if (kind == ItemKind.APPOINTMENT) {
 			Appointment b = Appointment.fromData(before);
 			Appointment a = Appointment.fromData(after);
@@ -509,12 +512,12 @@ final class ICalFormat implements ItemFormat {
 	}
 
 	/** Writes what differs between {@code b} (null: nothing yet) and {@code a} onto {@code c}. */
-	private void writeEvent(Component c, Appointment b, Appointment a, Set<ZoneId> zones) {
+	private void writeEvent(Component c, Appointment b, Appointment a, Map<ZoneId, LocalDate> zones) {
 		text(c, Property.SUMMARY, b == null ? null : b.subject(), a.subject(), b == null);
 		text(c, Property.LOCATION, b == null ? null : b.location(), a.location(), b == null);
 		text(c, Property.DESCRIPTION, b == null ? null : b.description(), a.description(), b == null);
 		if (!a.allDay()) {
-			zones.add(a.timeZone());
+			zones.merge(a.timeZone(), a.start().toLocalDate(), (x, y) -> x.isBefore(y) ? x : y);
 		}
 		boolean timesChanged = b == null || changed(b.start(), a.start()) || changed(b.end(), a.end())
 				|| changed(b.timeZone(), a.timeZone()) || b.allDay() != a.allDay() || changed(b.rdates(), a.rdates())
@@ -560,7 +563,7 @@ final class ICalFormat implements ItemFormat {
 		scheduleAgentClient(c);
 	}
 
-	private void writeTask(Component c, Task b, Task a, Set<ZoneId> zones) {
+	private void writeTask(Component c, Task b, Task a, Map<ZoneId, LocalDate> zones) {
 		text(c, Property.SUMMARY, b == null ? null : b.subject(), a.subject(), b == null);
 		text(c, Property.DESCRIPTION, b == null ? null : b.description(), a.description(), b == null);
 		boolean tz = b == null || changed(b.timeZone(), a.timeZone());
@@ -568,14 +571,14 @@ final class ICalFormat implements ItemFormat {
 			c.removeAll(Property.DTSTART);
 			if (a.start() != null) {
 				c.add(dateProp(Property.DTSTART, a.start(), a.timeZone(), false));
-				zones.add(a.timeZone());
+				zones.merge(a.timeZone(), a.start().toLocalDate(), (x, y) -> x.isBefore(y) ? x : y);
 			}
 		}
 		if (tz || changed(b.due(), a.due())) {
 			c.removeAll(Property.DUE);
 			if (a.due() != null) {
 				c.add(dateProp(Property.DUE, a.due(), a.timeZone(), false));
-				zones.add(a.timeZone());
+				zones.merge(a.timeZone(), a.due().toLocalDate(), (x, y) -> x.isBefore(y) ? x : y);
 			}
 		}
 		if (b == null || changed(b.completed(), a.completed())) {
@@ -754,8 +757,11 @@ final class ICalFormat implements ItemFormat {
 		return b.value(LOCAL.format(t)).parameter(param("TZID", zone.getId())).build();
 	}
 
-	/** Adds a VTIMEZONE for each zone used that the calendar does not define yet. */
-	private static void addTimeZones(Calendar cal, Set<ZoneId> zones) {
+	/**
+	 * Adds a VTIMEZONE for each zone used that the calendar does not define yet, made from the JDK's
+	 * rules and covering the item's dates ({@link VTimeZones}).
+	 */
+	private static void addTimeZones(Calendar cal, Map<ZoneId, LocalDate> zones) {
 		Set<String> have = new java.util.HashSet<>();
 		for (CalendarComponent tz : cal.getComponentList().getComponents(Component.VTIMEZONE)) {
 			String id = text(tz, Property.TZID);
@@ -763,20 +769,24 @@ final class ICalFormat implements ItemFormat {
 				have.add(id);
 			}
 		}
-		TimeZoneRegistry registry = REGISTRY;
-		for (ZoneId z : zones) {
-			if (z.normalized().equals(ZoneOffset.UTC) && isUtc(z.getId()) || have.contains(z.getId())) {
+		List<CalendarComponent> add = new ArrayList<>();
+		for (Map.Entry<ZoneId, LocalDate> z : zones.entrySet()) {
+			if (z.getKey().normalized().equals(ZoneOffset.UTC) && isUtc(z.getKey().getId()) || have.contains(z.getKey().getId())) {
 				continue;
 			}
-			net.fortuna.ical4j.model.TimeZone tz = registry.getTimeZone(z.getId());
-			if (tz != null) {
-				VTimeZone vtz = tz.getVTimeZone();
-				List<CalendarComponent> all = new ArrayList<>(cal.getComponentList().getAll());
-				all.add(0, (CalendarComponent) vtz.copy());
-				cal.setComponentList(new net.fortuna.ical4j.model.ComponentList<>(all));
+			String text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" + PRODID + "\r\n"
+					+ VTimeZones.of(z.getKey(), z.getValue()) + "END:VCALENDAR\r\n";
+			try {
+				add.addAll(new CalendarBuilder().build(new StringReader(text)).getComponentList()
+						.getComponents(Component.VTIMEZONE));
+			} catch (IOException | ParserException e) {
+				throw new IllegalStateException("cannot make a VTIMEZONE for " + z.getKey() + ": " + e.getMessage(), e);
 			}
 		}
+		if (!add.isEmpty()) {
+			List<CalendarComponent> all = new ArrayList<>(add);
+			all.addAll(cal.getComponentList().getAll());
+			cal.setComponentList(new net.fortuna.ical4j.model.ComponentList<>(all));
+		}
 	}
-
-	private static final TimeZoneRegistry REGISTRY = TimeZoneRegistryFactory.getInstance().createRegistry();
 }

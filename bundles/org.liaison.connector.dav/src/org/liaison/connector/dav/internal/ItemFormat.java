@@ -53,6 +53,9 @@ interface ItemFormat {
 	 */
 	Parsed parse(String text, String href) throws BadItemException, OtherKindException;
 
+	/** Whether {@code nativeForm} is this format's parsed form (else an update fetches the item first). */
+	boolean owns(Object nativeForm);
+
 	/** A new resource carrying {@code ident}. */
 	String create(UUID ident, ItemData data);
 

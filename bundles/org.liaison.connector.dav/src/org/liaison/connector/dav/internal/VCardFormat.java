@@ -47,6 +47,11 @@ final class VCardFormat implements ItemFormat {
 	}
 
 	@Override
+	public boolean owns(Object nativeForm) {
+		return nativeForm instanceof VCard;
+	}
+
+	@Override
 	public String extension() {
 		return ".vcf";
 	}

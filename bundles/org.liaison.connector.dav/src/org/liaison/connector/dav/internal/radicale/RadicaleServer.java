@@ -30,12 +30,14 @@ public final class RadicaleServer implements AutoCloseable {
 
 	private final Path dir;
 	private final int port;
+	private final boolean tls;
 	private final Process process;
 	private final String user;
 	private final char[] password;
 
-	private RadicaleServer(Path dir, int port, Process process, String user, char[] password) {
+	private RadicaleServer(Path dir, int port, boolean tls, Process process, String user, char[] password) {
 		this.dir = dir;
+		this.tls = tls;
 		this.port = port;
 		this.process = process;
 		this.user = user;
@@ -60,6 +62,14 @@ public final class RadicaleServer implements AutoCloseable {
 
 	/** Starts Radicale with one user ({@code user}, a random password) and waits until it answers. */
 	public static RadicaleServer start(String user) throws IOException {
+		return start(user, false);
+	}
+
+	/**
+	 * Starts Radicale; with {@code tls}, on HTTPS with a self-signed certificate for 127.0.0.1 made by
+	 * openssl for this run (as a small office server would have: not trusted until pinned).
+	 */
+	public static RadicaleServer start(String user, boolean tls) throws IOException {
 		Path exe = executable();
 		if (exe == null) {
 			throw new IllegalStateException(INSTALL_HINT);
@@ -71,9 +81,17 @@ public final class RadicaleServer implements AutoCloseable {
 		try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			port = s.getLocalPort();
 		}
+		String ssl = "";
+		if (tls) {
+			run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+					"-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.resolve("key.pem").toString(), "-out",
+					dir.resolve("cert.pem").toString());
+			ssl = "ssl = True\ncertificate = " + dir.resolve("cert.pem") + "\nkey = " + dir.resolve("key.pem") + "\n";
+		}
 		String config = """
 				[server]
 				hosts = 127.0.0.1:%d
+				%s
 
 				[auth]
 				type = htpasswd
@@ -91,7 +109,7 @@ public final class RadicaleServer implements AutoCloseable {
 
 				[logging]
 				level = warning
-				""".formatted(port, dir.resolve("users"), dir.resolve("collections"));
+				""".formatted(port, ssl, dir.resolve("users"), dir.resolve("collections"));
 		Files.writeString(dir.resolve("config"), config);
 		ProcessBuilder pb = new ProcessBuilder(exe.toString(), "--config", dir.resolve("config").toString());
 		pb.redirectErrorStream(true);
@@ -121,7 +139,7 @@ public final class RadicaleServer implements AutoCloseable {
 				}
 			}
 		}
-		return new RadicaleServer(dir, port, p, user, password);
+		return new RadicaleServer(dir, port, tls, p, user, password);
 	}
 
 	static char[] randomPassword() {
@@ -157,7 +175,20 @@ public final class RadicaleServer implements AutoCloseable {
 	}
 
 	public URI url() {
-		return URI.create("http://127.0.0.1:" + port + "/");
+		return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port + "/");
+	}
+
+	private static void run(Path dir, String... command) throws IOException {
+		Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+		String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		try {
+			if (p.waitFor() != 0) {
+				throw new IOException(String.join(" ", command) + " failed: " + out);
+			}
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IOException(e);
+		}
 	}
 
 	public int port() {
