@@ -32,6 +32,8 @@ import net.fortuna.ical4j.model.ParameterFactory;
 import net.fortuna.ical4j.model.Property;
 import net.fortuna.ical4j.model.PropertyBuilder;
 import net.fortuna.ical4j.model.PropertyFactory;
+import net.fortuna.ical4j.model.TimeZoneRegistry;
+import net.fortuna.ical4j.model.TimeZoneRegistryFactory;
 import net.fortuna.ical4j.model.component.CalendarComponent;
 import net.fortuna.ical4j.model.component.VAlarm;
 import net.fortuna.ical4j.model.component.VEvent;
@@ -114,7 +116,7 @@ final class ICalFormat implements ItemFormat {
 	public Parsed parse(String text, String href) throws BadItemException, OtherKindException {
 		Calendar cal;
 		try {
-			cal = new CalendarBuilder().build(new StringReader(text));
+			cal = builder().build(new StringReader(text));
 		} catch (ParserException e) {
 			throw new BadItemException("invalid iCalendar in " + href + ": " + e.getMessage(), e);
 		} catch (IOException | RuntimeException e) {
@@ -719,6 +721,63 @@ final class ICalFormat implements ItemFormat {
 		cc.add(alarm);
 	}
 
+	/**
+	 * A parser whose time zone registry looks zones up in one shared registry but keeps none of the
+	 * VTIMEZONEs it parses: Liaison reads times from their text and TZID itself, and ical4j's default
+	 * registers every parsed VTIMEZONE as a new zone for good (memory that grows with every item read).
+	 */
+	static CalendarBuilder builder() {
+		return new CalendarBuilder(new net.fortuna.ical4j.data.CalendarParserImpl(), () -> PARAMETER_FACTORIES,
+				() -> PROPERTY_FACTORIES, () -> COMPONENT_FACTORIES, KEEP_NONE);
+	}
+
+	private static final TimeZoneRegistry SHARED = TimeZoneRegistryFactory.getInstance().createRegistry();
+	private static final Map<String, ZoneId> ZONES = new java.util.concurrent.ConcurrentHashMap<>();
+	/** Not empty, so that ical4j asks {@link #KEEP_NONE} for zones instead of scanning every zone id each time. */
+	private static final Map<String, java.time.zone.ZoneRules> SOME_RULES = Map.of("UTC", ZoneOffset.UTC.getRules());
+
+	private static final TimeZoneRegistry KEEP_NONE = new TimeZoneRegistry() {
+		@Override
+		public void register(net.fortuna.ical4j.model.TimeZone timezone) {
+		}
+
+		@Override
+		public void register(net.fortuna.ical4j.model.TimeZone timezone, boolean update) {
+		}
+
+		@Override
+		public void clear() {
+		}
+
+		@Override
+		public net.fortuna.ical4j.model.TimeZone getTimeZone(String id) {
+			try {
+				return SHARED.getTimeZone(id);
+			} catch (RuntimeException unknown) {
+				return null;
+			}
+		}
+
+		@Override
+		public Map<String, java.time.zone.ZoneRules> getZoneRules() {
+			return SOME_RULES;
+		}
+
+		@Override
+		public ZoneId getZoneId(String tzId) {
+			return ZONES.computeIfAbsent(tzId, ICalFormat::zoneOf);
+		}
+
+		@Override
+		public String getTzId(String zoneId) {
+			return zoneId;
+		}
+	};
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static final List<net.fortuna.ical4j.model.ComponentFactory<?>> COMPONENT_FACTORIES = (List) new net.fortuna.ical4j.data.DefaultComponentFactorySupplier()
+			.get();
+
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static final List<PropertyFactory<?>> PROPERTY_FACTORIES = (List) new DefaultPropertyFactorySupplier().get();
 	@SuppressWarnings({ "unchecked", "rawtypes" })
@@ -777,7 +836,7 @@ final class ICalFormat implements ItemFormat {
 			String text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" + PRODID + "\r\n"
 					+ VTimeZones.of(z.getKey(), z.getValue()) + "END:VCALENDAR\r\n";
 			try {
-				add.addAll(new CalendarBuilder().build(new StringReader(text)).getComponentList()
+				add.addAll(builder().build(new StringReader(text)).getComponentList()
 						.getComponents(Component.VTIMEZONE));
 			} catch (IOException | ParserException e) {
 				throw new IllegalStateException("cannot make a VTIMEZONE for " + z.getKey() + ": " + e.getMessage(), e);

@@ -113,7 +113,7 @@ final class Dav {
 
 	/** Raw HTTP to the test server, as another client would write. */
 	static final class Raw {
-		private final HttpClient client = HttpClient.newHttpClient();
+		private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 		private final String auth;
 		private final URI base;
 
@@ -135,7 +135,16 @@ final class Dav {
 			for (int i = 0; i < headers.length; i += 2) {
 				b.header(headers[i], headers[i + 1]);
 			}
-			return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+			IOException last = null;
+			for (int attempt = 0; attempt < 3; attempt++) {
+				try {
+					return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+				} catch (IOException e) {
+					last = e; // Radicale closes a connection now and then under parallel load
+					Thread.sleep(200);
+				}
+			}
+			throw last;
 		}
 
 		String get(String href) throws IOException, InterruptedException {
