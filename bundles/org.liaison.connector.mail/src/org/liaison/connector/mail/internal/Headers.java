@@ -44,6 +44,8 @@ final class Headers {
 	static final int MAX_BLOCK = 1 << 20;
 	static final int MAX_FIELD = 64 * 1024;
 
+	private static final ThreadLocal<MailDateFormat> DATES = ThreadLocal.withInitial(MailDateFormat::new);
+
 	private static final Pattern MSG_ID = Pattern.compile("<[^<>\\s]+>");
 
 	private Headers() {
@@ -215,7 +217,7 @@ final class Headers {
 			return null;
 		}
 		try {
-			Date d = new MailDateFormat().parse(v);
+			Date d = DATES.get().parse(v);
 			return d == null ? null : d.toInstant();
 		} catch (java.text.ParseException | RuntimeException e) {
 			return null;

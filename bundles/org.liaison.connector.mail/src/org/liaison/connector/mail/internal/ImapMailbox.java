@@ -85,6 +85,8 @@ final class ImapMailbox implements Mailbox {
 	private final Path cacheDir;
 	private final SmtpSender smtp;
 	private IMAPStore store;
+	/** The capabilities Liaison uses, read once per connection (asking the store again needs its own connection). */
+	private Set<String> caps = Set.of();
 	private IMAPFolder open;
 	private int openMode;
 
@@ -107,6 +109,13 @@ final class ImapMailbox implements Mailbox {
 	private void connect() throws MessagingException {
 		IMAPStore s = (IMAPStore) session.getStore(MailSessions.protocol("imap", server));
 		s.connect(server.host(), server.port(), server.user(), password);
+		Set<String> c = new LinkedHashSet<>();
+		for (String w : WANTED_CAPS) {
+			if (s.hasCapability(w)) {
+				c.add(w);
+			}
+		}
+		caps = Set.copyOf(c);
 		store = s;
 	}
 
@@ -199,15 +208,7 @@ final class ImapMailbox implements Mailbox {
 
 	@Override
 	public Set<String> capabilities() throws MailException {
-		return call("Reading the capabilities of " + server, () -> {
-			Set<String> out = new LinkedHashSet<>();
-			for (String c : WANTED_CAPS) {
-				if (store.hasCapability(c)) {
-					out.add(c);
-				}
-			}
-			return out;
-		});
+		return call("Reading the capabilities of " + server, () -> caps);
 	}
 
 	@Override
@@ -240,8 +241,10 @@ final class ImapMailbox implements Mailbox {
 	@Override
 	public FolderStatus status(String folder) throws MailException {
 		return call("Reading the status of folder " + folder, () -> {
-			boolean condstore = store.hasCapability("CONDSTORE");
-			IMAPFolder f = (IMAPFolder) store.getFolder(folder);
+			boolean condstore = caps.contains("CONDSTORE");
+			// the open folder's connection if it is this folder, else the store's
+			IMAPFolder f = open != null && open.isOpen() && open.getFullName().equals(folder) ? open
+					: (IMAPFolder) store.getFolder(folder);
 			String[] items = condstore ? new String[] { "MESSAGES", "UIDNEXT", "UIDVALIDITY", "HIGHESTMODSEQ" }
 					: new String[] { "MESSAGES", "UIDNEXT", "UIDVALIDITY" };
 			Status s = (Status) f.doCommand(p -> p.status(folder, items));
@@ -412,7 +415,7 @@ final class ImapMailbox implements Mailbox {
 	}
 
 	private boolean has(String cap) throws MailException {
-		return call("Reading the capabilities of " + server, () -> store.hasCapability(cap));
+		return call("Reading the capabilities of " + server, () -> caps.contains(cap));
 	}
 
 	private static void checkCancel(IProgressMonitor mon) {
@@ -770,13 +773,13 @@ final class ImapMailbox implements Mailbox {
 			}
 			Folder dest = store.getFolder(target);
 			AppendUID[] r;
-			if (store.hasCapability("MOVE")) {
+			if (caps.contains("MOVE")) {
 				r = f.moveUIDMessages(found, dest);
 			} else {
 				// COPY, then delete just these (UID EXPUNGE needs UIDPLUS; without it nothing is expunged)
 				r = f.copyUIDMessages(found, dest);
 				f.setFlags(found, new Flags(Flags.Flag.DELETED), true);
-				if (store.hasCapability("UIDPLUS")) {
+				if (caps.contains("UIDPLUS")) {
 					f.expunge(found);
 				}
 			}

@@ -81,6 +81,9 @@ final class MailSessions {
 			// large literals for attachments; headers are fetched by Liaison's own commands
 			p.put(k + "fetchsize", "65536");
 			p.put(k + "peek", "true");
+			// a closed folder's connection stays logged in for the next folder (a login costs a server process)
+			p.put(k + "connectionpoolsize", "2");
+			p.put(k + "connectionpooltimeout", Long.toString(Math.max(60_000, timeout.toMillis())));
 		}
 		return Session.getInstance(p);
 	}

@@ -129,7 +129,7 @@ public class MailboxImapBenchmark implements Benchmark {
 				System.gc();
 				long liveBase = mem.getHeapMemoryUsage().getUsed();
 				mb.sync(Mailbox.INBOX, null, live, mon);
-				row.put("heapLive", mb(live.peakLive - liveBase));
+				row.put("heapLive", mb(live.peakLive) + " (+" + mb(live.peakLive - liveBase) + ")");
 				check(mon);
 
 				mon.subTask("no-change re-scan");
@@ -282,7 +282,8 @@ public class MailboxImapBenchmark implements Benchmark {
 		line(out, "mbsync no-change", "mbsyncNo", sizes, cols);
 		line(out, "  Liaison / mbsync no-change (goal <= 0.5x)", "ratio", sizes, cols);
 		line(out, "Liaison heap during first scan, sampled", "heapSampled", sizes, cols);
-		line(out, "Liaison live heap during first scan (goal < 256 MB)", "heapLive", sizes, cols);
+		line(out, "Liaison live heap in first scan, whole JVM (+scan)", "heapLive", sizes, cols);
+		out.println("(goal: under 256 MB for 50,000 messages; the product runs with -Xmx1g, serial GC)");
 	}
 
 	private static void line(PrintStream out, String label, String key, List<Integer> sizes,
