@@ -1,6 +1,5 @@
 package org.liaison.connector.mail.internal;
 
-import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -11,7 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -19,9 +21,7 @@ import java.util.regex.Pattern;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MailDateFormat;
-import jakarta.mail.internet.MimeUtility;
 
 import org.liaison.api.mail.MailHeader;
 import org.liaison.api.model.ActivityParty;
@@ -68,12 +68,7 @@ final class Headers {
 		if (raw.length > MAX_BLOCK) {
 			throw new Unreadable("its header block is " + raw.length + " bytes, over Liaison's limit of " + MAX_BLOCK);
 		}
-		InternetHeaders h;
-		try {
-			h = new InternetHeaders(new ByteArrayInputStream(raw), false);
-		} catch (MessagingException e) {
-			throw new Unreadable("its header block cannot be parsed: " + e.getMessage());
-		}
+		Map<String, String> h = split(raw);
 		String messageId = firstId(field(h, "Message-ID"));
 		List<String> references = ids(field(h, "References"));
 		String inReplyTo = firstId(field(h, "In-Reply-To"));
@@ -120,13 +115,60 @@ final class Headers {
 		return message;
 	}
 
-	/** A field's raw value (first occurrence, unfolded, decoded from 8-bit), or null. */
-	static String field(InternetHeaders h, String name) {
-		String v = h.getHeader(name, null);
+	/**
+	 * Splits a header block into fields (first occurrence of each name, lower-cased), unfolded,
+	 * read byte for byte. Liaison's own small loop: Jakarta Mail's InternetHeaders looks up its
+	 * stream provider through the service loader for every message, which in OSGi costs more than
+	 * the rest of a header scan together.
+	 */
+	static Map<String, String> split(byte[] raw) {
+		Map<String, String> out = new HashMap<>();
+		String text = new String(raw, StandardCharsets.ISO_8859_1);
+		String name = null;
+		StringBuilder value = new StringBuilder();
+		int i = 0;
+		int n = text.length();
+		while (i < n) {
+			int eol = text.indexOf('\n', i);
+			int end = eol < 0 ? n : eol;
+			int lineEnd = end > i && text.charAt(end - 1) == '\r' ? end - 1 : end;
+			String line = text.substring(i, lineEnd);
+			i = end + 1;
+			if (line.isEmpty()) {
+				break;
+			}
+			char c = line.charAt(0);
+			if ((c == ' ' || c == '\t') && name != null) {
+				if (value.length() < MAX_FIELD) {
+					value.append(line);
+				}
+				continue;
+			}
+			if (name != null) {
+				out.putIfAbsent(name, value.toString());
+			}
+			int colon = line.indexOf(':');
+			if (colon <= 0) {
+				name = null; // not a header line: skipped
+				continue;
+			}
+			name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+			value.setLength(0);
+			value.append(line, colon + 1, line.length());
+		}
+		if (name != null) {
+			out.putIfAbsent(name, value.toString());
+		}
+		return out;
+	}
+
+	/** A field's value (unfolded, trimmed, decoded from 8-bit, at most {@link #MAX_FIELD} chars), or null. */
+	static String field(Map<String, String> h, String name) {
+		String v = h.get(name.toLowerCase(Locale.ROOT));
 		if (v == null) {
 			return null;
 		}
-		v = MimeUtility.unfold(v).trim();
+		v = v.trim();
 		if (v.length() > MAX_FIELD) {
 			v = v.substring(0, MAX_FIELD);
 		}
@@ -158,16 +200,66 @@ final class Headers {
 		}
 	}
 
-	/** Decodes RFC 2047 encoded words; an unknown charset or a broken word keeps the text as it is. */
+	private static final Pattern WORD = Pattern.compile("=\\?([^?\\s]+)\\?([BbQq])\\?([^?\\s]*)\\?=");
+
+	/**
+	 * Decodes RFC 2047 encoded words (B and Q, with the JDK's Base64 and charsets: Jakarta Mail's
+	 * decoder looks up a stream provider per word); whitespace between two encoded words goes. An
+	 * unknown charset or a broken word keeps its text as it is.
+	 */
 	static String text(String v) {
-		if (v == null) {
-			return null;
-		}
-		try {
-			return MimeUtility.decodeText(v);
-		} catch (java.io.UnsupportedEncodingException | RuntimeException e) {
+		if (v == null || !v.contains("=?")) {
 			return v;
 		}
+		Matcher m = WORD.matcher(v);
+		StringBuilder out = new StringBuilder(v.length());
+		int last = 0;
+		boolean prevWord = false;
+		while (m.find()) {
+			String between = v.substring(last, m.start());
+			if (!(prevWord && between.isBlank())) {
+				out.append(between);
+			}
+			String decoded = word(m.group(1), m.group(2), m.group(3));
+			out.append(decoded == null ? m.group() : decoded);
+			prevWord = decoded != null;
+			last = m.end();
+		}
+		out.append(v, last, v.length());
+		return out.toString();
+	}
+
+	private static String word(String charset, String encoding, String text) {
+		java.nio.charset.Charset cs;
+		try {
+			int star = charset.indexOf('*'); // RFC 2231 language
+			cs = java.nio.charset.Charset.forName(star > 0 ? charset.substring(0, star) : charset);
+		} catch (RuntimeException unknown) {
+			return null;
+		}
+		byte[] bytes;
+		try {
+			if (encoding.equalsIgnoreCase("B")) {
+				bytes = java.util.Base64.getMimeDecoder().decode(text);
+			} else {
+				java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(text.length());
+				for (int i = 0; i < text.length(); i++) {
+					char c = text.charAt(i);
+					if (c == '_') {
+						b.write(' ');
+					} else if (c == '=' && i + 2 < text.length()) {
+						b.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
+						i += 2;
+					} else {
+						b.write(c);
+					}
+				}
+				bytes = b.toByteArray();
+			}
+		} catch (IllegalArgumentException broken) {
+			return null;
+		}
+		return new String(bytes, cs);
 	}
 
 	static String firstId(String v) {
