@@ -21,7 +21,7 @@ public record MailAccount(String id, MailProtocol protocol, MailServer incoming,
 		String sentFolder, boolean leaveOnServer, Duration timeout) {
 
 	/** The keyword that marks a message tracked in the CRM, so that every computer sees it. */
-	public static final String TRACKED_KEYWORD = "$LiaisonTracked";
+	public static final String TRACKED_KEYWORD = "$Liaison-Tracked";
 
 	public MailAccount {
 		Objects.requireNonNull(id, "id");

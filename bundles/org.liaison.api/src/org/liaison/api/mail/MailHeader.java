@@ -13,7 +13,7 @@ import org.liaison.api.model.EmailMessage;
  * @param folder the folder it is in
  * @param uid its UID in that folder (POP3: the local number Liaison gave it)
  * @param modSeq its MODSEQ with CONDSTORE, else 0
- * @param flags system flags ({@code \Seen}, {@code \Answered}, ...) and keywords ({@code $LiaisonTracked})
+ * @param flags system flags ({@code \Seen}, {@code \Answered}, ...) and keywords ({@code $Liaison-Tracked})
  * @param size its size in bytes
  * @param ident its cross-side ident: the {@code X-LIAISON-ID} header, else from the Message-ID
  * @param message the parsed headers
