@@ -153,7 +153,9 @@ final class ImapMailbox implements Mailbox {
 	<T> T call(String what, int attempts, Op<T> op) throws MailException {
 		for (int attempt = 0;; attempt++) {
 			try {
-				if (store == null || !store.isConnected()) {
+				// a dropped connection shows as an exception below; IMAPStore.isConnected() would
+				// cost a NOOP (and a login, while a folder holds the pooled connection) every time
+				if (store == null) {
 					drop();
 					connect();
 				}
