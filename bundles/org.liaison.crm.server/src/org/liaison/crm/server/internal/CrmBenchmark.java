@@ -102,22 +102,11 @@ public class CrmBenchmark implements Benchmark {
 						tick(m);
 					}
 				}));
-				rows.add(measure(c, "create emails, $batch of " + batch, emails, () -> {
-					List<CrmWrite> w = new ArrayList<>();
-					for (int i = 0; i < emails; i++) {
-						w.add(CrmWrite.create("emails", email(emails + i, contact.id())));
-					}
-					for (int from = 0; from < w.size(); from += batch) {
-						List<CrmWrite> part = w.subList(from, Math.min(w.size(), from + batch));
-						for (CrmClient.BatchResult r : c.batch(part, false)) {
-							if (!r.ok()) {
-								throw r.error();
-							}
-						}
-						m.worked(part.size());
-						cancelled(m);
-					}
-				}));
+				List<CrmWrite> mails = new ArrayList<>();
+				for (int i = 0; i < emails; i++) {
+					mails.add(CrmWrite.create("emails", email(emails + i, contact.id())));
+				}
+				rows.add(measure(c, "create emails, $batch of " + batch, emails, () -> inBatches(c, mails, batch, m)));
 
 				m.subTask("making " + records + " contacts");
 				List<UUID> ids = new ArrayList<>(records);
@@ -128,18 +117,7 @@ public class CrmBenchmark implements Benchmark {
 					w.add(CrmWrite.createWithId("contacts", id, Map.of("firstname", "F" + i, "lastname", "Contact " + i,
 							"emailaddress1", "c" + i + "@example.test")));
 				}
-				rows.add(measure(c, "create contacts, $batch of " + batch, records, () -> {
-					for (int from = 0; from < w.size(); from += batch) {
-						List<CrmWrite> part = w.subList(from, Math.min(w.size(), from + batch));
-						for (CrmClient.BatchResult r : c.batch(part, false)) {
-							if (!r.ok()) {
-								throw r.error();
-							}
-						}
-						m.worked(part.size());
-						cancelled(m);
-					}
-				}));
+				rows.add(measure(c, "create contacts, $batch of " + batch, records, () -> inBatches(c, w, batch, m)));
 				w.clear();
 				String[] link = new String[1];
 				long[] seen = new long[2];
@@ -152,11 +130,7 @@ public class CrmBenchmark implements Benchmark {
 				for (int i = 0; i < change; i++) {
 					edits.add(CrmWrite.update("contacts", ids.get(i * (records / change)), Map.of("jobtitle", "Changed"), null));
 				}
-				for (CrmClient.BatchResult r : c.batch(edits, false)) {
-					if (!r.ok()) {
-						throw r.error();
-					}
-				}
+				inBatches(c, edits, batch, null);
 				seen[0] = 0;
 				rows.add(measure(c, "delta query after 1% changed (" + change + " of " + records + ")", change, () -> {
 					c.changes("contacts", List.of("contactid"), link[0], sink(seen), m);
@@ -169,12 +143,8 @@ public class CrmBenchmark implements Benchmark {
 				rows.add(measure(c, "sync listing, filtered, first (ItemCollection)", records, () -> {
 					token[0] = items.list(null, counting(seen), m);
 				}));
-				for (CrmClient.BatchResult r : c.batch(edits.stream().map(e -> CrmWrite.update("contacts", e.id(),
-						Map.of("jobtitle", "Changed again"), null)).toList(), false)) {
-					if (!r.ok()) {
-						throw r.error();
-					}
-				}
+				inBatches(c, edits.stream().map(e -> CrmWrite.update("contacts", e.id(), Map.of("jobtitle", "Changed again"),
+						null)).toList(), batch, null);
 				rows.add(measure(c, "sync listing, filtered, after 1% changed", change, () -> {
 					items.list(token[0], counting(seen), m);
 				}));
@@ -199,6 +169,22 @@ public class CrmBenchmark implements Benchmark {
 				Map.of("participationtypemask", 2, "partyid_contact@odata.bind", "/contacts(" + contact + ")",
 						"addressused", "recipient@example.test")));
 		return f;
+	}
+
+	/** Sends {@code writes} in batches of {@code batch}, failing on the first write refused. */
+	private static void inBatches(CrmClient c, List<CrmWrite> writes, int batch, IProgressMonitor m) throws Exception {
+		for (int from = 0; from < writes.size(); from += batch) {
+			List<CrmWrite> part = writes.subList(from, Math.min(writes.size(), from + batch));
+			for (CrmClient.BatchResult r : c.batch(part, false)) {
+				if (!r.ok()) {
+					throw r.error();
+				}
+			}
+			if (m != null) {
+				m.worked(part.size());
+				cancelled(m);
+			}
+		}
 	}
 
 	private interface Work {

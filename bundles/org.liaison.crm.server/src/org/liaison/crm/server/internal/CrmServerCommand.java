@@ -103,6 +103,9 @@ public class CrmServerCommand implements Command {
 	private int serve(CrmServer.Options options, boolean plain, CommandContext context) throws Exception {
 		ServiceRegistration<MasterPasswordPrompt> prompt = consolePrompt();
 		try (CrmServer.Running running = server.start(plain ? options.plain() : options)) {
+			// on Ctrl-C the JVM stops before this thread wakes: close the database cleanly from a hook
+			Thread closer = new Thread(running::close, "liaison-crm-server-stop");
+			Runtime.getRuntime().addShutdownHook(closer);
 			PrintStream out = context.out();
 			out.println("Liaison reference CRM server");
 			out.println("  Web API:        " + running.serviceRoot());
@@ -118,6 +121,11 @@ public class CrmServerCommand implements Command {
 				Thread.sleep(200);
 			}
 			out.println("Stopping.");
+			try {
+				Runtime.getRuntime().removeShutdownHook(closer);
+			} catch (IllegalStateException shuttingDown) {
+				// the hook runs
+			}
 			return 0;
 		} finally {
 			if (prompt != null) {

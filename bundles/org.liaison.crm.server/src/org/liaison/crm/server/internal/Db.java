@@ -33,6 +33,8 @@ final class Db implements AutoCloseable {
 		private boolean writing;
 		private boolean done;
 		private long lastVersion;
+		/** Records found to exist in this unit of work (lookups checked once per batch, not once per write). */
+		final java.util.Set<String> known = new java.util.HashSet<>();
 
 		Tx(Connection c) {
 			this.c = c;

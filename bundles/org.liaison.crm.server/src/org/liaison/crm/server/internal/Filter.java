@@ -153,30 +153,56 @@ final class Filter {
 		i++;
 	}
 
+	/**
+	 * The column of the last term parsed when it was a plain {@code column eq literal}, else null: a chain
+	 * of such terms on one column joined by {@code or} becomes one {@code IN}, which Derby answers from
+	 * the index (an id list of 50 records, as the connector asks, must not scan the table).
+	 */
+	private String simpleEq;
+
 	private String or() {
 		String left = and();
+		String column = simpleEq;
+		int terms = 1;
+		StringBuilder chain = new StringBuilder(left);
 		while (word("or")) {
-			left = "(" + left + " OR " + and() + ")";
+			String right = and();
+			if (column != null && !column.equals(simpleEq)) {
+				column = null;
+			}
+			chain.insert(0, "(").append(" OR ").append(right).append(")");
+			terms++;
 		}
-		return left;
+		if (terms > 1 && column != null) {
+			simpleEq = null;
+			return "(" + column + " IS NOT NULL AND " + column + " IN (" + "?, ".repeat(terms - 1) + "?))";
+		}
+		if (terms > 1) {
+			simpleEq = null;
+		}
+		return chain.toString();
 	}
 
 	private String and() {
 		String left = not();
 		while (word("and")) {
 			left = "(" + left + " AND " + not() + ")";
+			simpleEq = null;
 		}
 		return left;
 	}
 
 	private String not() {
 		if (word("not")) {
-			return "(NOT " + not() + ")";
+			String inner = "(NOT " + not() + ")";
+			simpleEq = null;
+			return inner;
 		}
 		return primary();
 	}
 
 	private String primary() {
+		simpleEq = null;
 		Tok t = peek();
 		if (t.kind == Kind.LPAREN) {
 			i++;
@@ -370,7 +396,9 @@ final class Filter {
 		if (op.equals("ne")) {
 			return "(" + col + " IS NULL OR " + col + " <> ?)";
 		}
-		return "(" + col + " IS NOT NULL AND " + col + " " + sqlOp + " ?)";
+		String sql = "(" + col + " IS NOT NULL AND " + col + " " + sqlOp + " ?)";
+		simpleEq = op.equals("eq") ? col : null;
+		return sql;
 	}
 
 	private String operator() {

@@ -169,7 +169,11 @@ final class Records {
 	}
 
 	Map<String, Object> get(Connection c, Entity e, String id) throws SQLException {
-		Collection<Attr> all = e.attrs.values();
+		return get(c, e, id, e.attrs.values());
+	}
+
+	/** The row with only the given attributes, or null. */
+	Map<String, Object> get(Connection c, Entity e, String id, Collection<Attr> all) throws SQLException {
 		try (PreparedStatement ps = c.prepareStatement(
 				"SELECT " + columns(e, all, "t") + " FROM " + e.table() + " t WHERE t." + Db.q(e.key) + " = ?")) {
 			ps.setString(1, id);

@@ -46,6 +46,7 @@ final class Server implements CrmServer.Running {
 	private final URI token;
 	private final String fingerprint;
 	private final long maxBody;
+	private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
 	Server(CrmServer.Options o, Store store, Tls.Identity tls) throws IOException {
 		this.store = store;
@@ -114,6 +115,9 @@ final class Server implements CrmServer.Running {
 
 	@Override
 	public void close() {
+		if (closed.getAndSet(true)) {
+			return;
+		}
 		http.stop(0);
 		pool.shutdownNow();
 		store.close();

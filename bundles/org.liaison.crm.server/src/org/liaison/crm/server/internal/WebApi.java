@@ -645,7 +645,7 @@ final class WebApi {
 	}
 
 	/** Checks lookups: the target set is allowed and the record exists. */
-	private void checkRefs(Entity e, Map<String, Object> values, Connection c) throws SQLException {
+	private void checkRefs(Entity e, Map<String, Object> values, Tx tx) throws SQLException {
 		for (Map.Entry<String, Object> v : values.entrySet()) {
 			Attr a = e.attr(v.getKey());
 			if (a.type != Type.LOOKUP || v.getValue() == null) {
@@ -657,10 +657,14 @@ final class WebApi {
 				throw ApiError.payload("'" + a.name + "' of '" + e.logical + "' cannot point to a " + r.logical()
 						+ " (it takes " + String.join(", ", a.targets) + ")");
 			}
-			if (!records.exists(c, t, r.id())) {
+			if (tx.known.contains(t.set + r.id())) {
+				continue;
+			}
+			if (!records.exists(tx.c, t, r.id())) {
 				throw new ApiError(400, ApiError.NOT_FOUND, "The " + t.logical + " that '" + a.name + "' points to, "
 						+ t.set + "(" + r.id() + "), does not exist");
 			}
+			tx.known.add(t.set + r.id());
 		}
 	}
 
@@ -746,7 +750,7 @@ final class WebApi {
 				}
 			}
 			computed(e, values, current);
-			checkRefs(e, values, tx.c);
+			checkRefs(e, values, tx);
 			Rules.check(this, tx, e, id, values, current, who);
 			values.put("versionnumber", version);
 			values.put("modifiedon", now);
@@ -760,6 +764,9 @@ final class WebApi {
 				records.update(tx.c, e, id, values);
 			}
 			if (e.activity() && p.parties() != null) {
+				if (!created) {
+					records.deleteParties(tx.c, id);
+				}
 				writeParties(tx, e, id, p.parties(), version, now, me);
 			}
 			return Http.empty(created ? 201 : 200);
@@ -774,7 +781,8 @@ final class WebApi {
 		if (req.prefers("return=representation")) {
 			Map<String, String> params = Http.params(req.query());
 			Options o = Options.parse(schema, e, params, false);
-			Map<String, Object> row = inTx(outer, tx -> records.get(tx.c, e, id));
+			Collection<Attr> cols = o.select == null ? e.attrs.values() : withSystem(e, o.select);
+			Map<String, Object> row = inTx(outer, tx -> records.get(tx.c, e, id, cols));
 			List<Map<String, Object>> parties = o.expandParties
 					? inTx(outer, tx -> records.parties(tx.c, List.of(id)).getOrDefault(id, List.of()))
 					: null;
@@ -791,10 +799,9 @@ final class WebApi {
 	void writeParties(Tx tx, Entity e, String id, List<Map<String, Object>> parties, long version, Instant now, Ref me)
 			throws SQLException {
 		Entity pe = schema.bySet(Schema.PARTY_SET);
-		records.deleteParties(tx.c, id);
 		for (Map<String, Object> p : parties) {
 			Map<String, Object> v = new LinkedHashMap<>(p);
-			checkRefs(pe, v, tx.c);
+			checkRefs(pe, v, tx);
 			v.put(pe.key, UUID.randomUUID().toString());
 			v.put("activityid", new Ref(e.logical, id));
 			v.put("versionnumber", version);
