@@ -56,7 +56,7 @@ final class Actions {
 		if (address == null || address.isBlank()) {
 			return null;
 		}
-		String a = address.trim();
+		String a = address.trim().toLowerCase(Locale.ROOT);
 		String[][] order = { { "systemusers", "internalemailaddress" },
 				{ "contacts", "emailaddress1", "emailaddress2", "emailaddress3" }, { "accounts", "emailaddress1" },
 				{ "leads", "emailaddress1" } };
@@ -64,7 +64,7 @@ final class Actions {
 			Entity e = api.schema.bySet(o[0]);
 			StringBuilder where = new StringBuilder();
 			for (int i = 1; i < o.length; i++) {
-				where.append(i == 1 ? "" : " OR ").append(Db.q(o[i])).append(" = ?");
+				where.append(i == 1 ? "" : " OR ").append(Db.q(o[i] + "_lc")).append(" = ?");
 			}
 			List<String> ids = new ArrayList<>();
 			try (PreparedStatement ps = c.prepareStatement(
@@ -95,8 +95,8 @@ final class Actions {
 	private String firstId(Connection c, String set, String column, String value) throws SQLException {
 		Entity e = api.schema.bySet(set);
 		try (PreparedStatement ps = c.prepareStatement("SELECT " + Db.q(e.key) + " FROM " + e.table() + " WHERE "
-				+ Db.q(column) + " = ? ORDER BY seq FETCH FIRST 1 ROWS ONLY")) {
-			ps.setString(1, value);
+				+ Db.q(column + "_lc") + " = ? ORDER BY seq FETCH FIRST 1 ROWS ONLY")) {
+			ps.setString(1, value.toLowerCase(Locale.ROOT));
 			try (ResultSet rs = ps.executeQuery()) {
 				return rs.next() ? rs.getString(1) : null;
 			}

@@ -154,7 +154,7 @@ final class Auth {
 			who = null;
 			try (PreparedStatement ps = tx.c.prepareStatement("SELECT c.userid, c.salt, c.hash, c.iterations, c.isadmin,"
 					+ " u.\"isdisabled\", c.username FROM CREDENTIAL c JOIN E_SYSTEMUSER u ON u.\"systemuserid\" = c.userid"
-					+ " WHERE c.username = ?")) {
+					+ " WHERE LOWER(c.username) = LOWER(?)")) {
 				ps.setString(1, user);
 				try (ResultSet rs = ps.executeQuery()) {
 					if (rs.next() && rs.getString(3) != null

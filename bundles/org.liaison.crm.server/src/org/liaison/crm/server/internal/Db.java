@@ -115,8 +115,9 @@ final class Db implements AutoCloseable {
 		this.url = "jdbc:derby:" + dir.resolve("db").toAbsolutePath();
 		Properties p = new Properties();
 		if (fresh) {
-			// case-insensitive, accent-sensitive comparisons, as a Dynamics organization's default collation
-			try (Connection c = Derby.connect(url + ";create=true;territory=en_US;collation=TERRITORY_BASED:SECONDARY", p)) {
+			// byte-wise collation: text comparisons are made case-insensitive in the queries (LOWER, and
+			// lower-cased generated columns for looked-up text), as a Dynamics organization's collation is
+			try (Connection c = Derby.connect(url + ";create=true", p)) {
 				createTables(c);
 			}
 		}
@@ -163,6 +164,10 @@ final class Db implements AutoCloseable {
 					if (a.polymorphic()) {
 						b.append(", ").append(q(a.typeColumn())).append(" VARCHAR(64)");
 					}
+					if (a.lookedUp()) {
+						b.append(", ").append(q(a.lowerColumn())).append(' ').append(a.sqlType())
+								.append(" GENERATED ALWAYS AS (LOWER(").append(q(a.column())).append("))");
+					}
 				}
 				s.execute(b.append(')').toString());
 				s.execute("CREATE INDEX " + e.table() + "_V ON " + e.table() + " (\"versionnumber\")");
@@ -192,10 +197,10 @@ final class Db implements AutoCloseable {
 			if (a.name.equals(e.key) || a.type == Type.MEMO) {
 				continue;
 			}
-			if (a.type == Type.LOOKUP && !a.name.equals("createdby") && !a.name.equals("modifiedby")
-					|| a.name.startsWith("emailaddress") || a.name.equals("internalemailaddress")
-					|| a.name.equals("messageid") || a.name.equals("addressused") || a.name.equals("trackingtoken")) {
+			if (a.type == Type.LOOKUP && !a.name.equals("createdby") && !a.name.equals("modifiedby")) {
 				out.add(a.column());
+			} else if (a.lookedUp()) {
+				out.add(a.lowerColumn());
 			}
 		}
 		return out;

@@ -159,6 +159,7 @@ final class Filter {
 	 * the index (an id list of 50 records, as the connector asks, must not scan the table).
 	 */
 	private String simpleEq;
+	private String simpleMark;
 
 	private String or() {
 		String left = and();
@@ -175,7 +176,8 @@ final class Filter {
 		}
 		if (terms > 1 && column != null) {
 			simpleEq = null;
-			return "(" + column + " IS NOT NULL AND " + column + " IN (" + "?, ".repeat(terms - 1) + "?))";
+			return "(" + column + " IS NOT NULL AND " + column + " IN (" + (simpleMark + ", ").repeat(terms - 1)
+					+ simpleMark + "))";
 		}
 		if (terms > 1) {
 			simpleEq = null;
@@ -241,7 +243,11 @@ final class Filter {
 			throw ApiError.query(name + "() applies to text attributes; '" + a.property() + "' is " + a.type.edm);
 		}
 		params.add(String.format(like, escapeLike(unquote(v.text))));
-		return "(" + col + " IS NOT NULL AND " + col + " LIKE ? ESCAPE '\\')";
+		if (a.type == Type.MEMO) {
+			return "(" + col + " IS NOT NULL AND " + col + " LIKE ? ESCAPE '\\')";
+		}
+		String lower = text(a);
+		return "(" + col + " IS NOT NULL AND " + lower + " LIKE LOWER(?) ESCAPE '\\')";
 	}
 
 	private static String escapeLike(String s) {
@@ -306,6 +312,12 @@ final class Filter {
 
 	private String column(Attr a) {
 		return scopes.get(scopes.size() - 1).alias + "." + Db.q(a.column());
+	}
+
+	/** The case-insensitive form of a text attribute: its lower-cased indexed column, or LOWER(column). */
+	private String text(Attr a) {
+		String alias = scopes.get(scopes.size() - 1).alias;
+		return a.lookedUp() ? alias + "." + Db.q(a.lowerColumn()) : "LOWER(" + alias + "." + Db.q(a.column()) + ")";
 	}
 
 	private Lit literal() {
@@ -393,11 +405,14 @@ final class Filter {
 			case "lt" -> "<";
 			default -> "<=";
 		};
+		String cmp = a.type == Type.STRING ? text(a) : col;
+		String mark = a.type == Type.STRING ? "LOWER(?)" : "?";
 		if (op.equals("ne")) {
-			return "(" + col + " IS NULL OR " + col + " <> ?)";
+			return "(" + col + " IS NULL OR " + cmp + " <> " + mark + ")";
 		}
-		String sql = "(" + col + " IS NOT NULL AND " + col + " " + sqlOp + " ?)";
-		simpleEq = op.equals("eq") ? col : null;
+		String sql = "(" + col + " IS NOT NULL AND " + cmp + " " + sqlOp + " " + mark + ")";
+		simpleEq = op.equals("eq") ? cmp : null;
+		simpleMark = mark;
 		return sql;
 	}
 

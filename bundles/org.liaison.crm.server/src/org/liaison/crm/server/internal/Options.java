@@ -74,7 +74,8 @@ final class Options {
 				if (!dir.equals("asc") && !dir.equals("desc")) {
 					throw ApiError.query("Syntax error in $orderby: expected asc or desc after " + w[0] + ", found " + w[1]);
 				}
-				o.orderBy.add("t." + Db.q(a.column()) + (dir.equals("desc") ? " DESC" : " ASC"));
+				String col = a.type == Type.STRING ? "LOWER(t." + Db.q(a.column()) + ")" : "t." + Db.q(a.column());
+				o.orderBy.add(col + (dir.equals("desc") ? " DESC" : " ASC"));
 			}
 		}
 		String top = params.get("$top");

@@ -56,7 +56,7 @@ final class Rules {
 		}
 		Object address = effective("emailaddress", values, current);
 		if (address != null) {
-			others = others(tx, e, "emailaddress", (String) address, id);
+			others = others(tx, e, "emailaddress_lc", ((String) address).toLowerCase(java.util.Locale.ROOT), id);
 			if (!others.isEmpty()) {
 				throw new ApiError(400, ApiError.BUSINESS_RULE, "The address " + address + " is already in another user's"
 						+ " mailbox (" + others.get(0) + "); an address can be in at most one user's mailbox");

@@ -54,6 +54,20 @@ final class Schema {
 			return type == Type.LOOKUP ? name + "_v" : name;
 		}
 
+		/**
+		 * Text looked up by exact value (addresses, Message-IDs, tracking tokens) has a lower-cased
+		 * generated column with an index: comparisons are case-insensitive as in Dynamics, and the database
+		 * itself compares bytes (a collation-aware database spends most of its time in the collator).
+		 */
+		boolean lookedUp() {
+			return type == Type.STRING && (name.startsWith("emailaddress") || name.equals("internalemailaddress")
+					|| name.equals("messageid") || name.equals("addressused") || name.equals("trackingtoken"));
+		}
+
+		String lowerColumn() {
+			return name + "_lc";
+		}
+
 		/** For polymorphic lookups, the column holding the target's logical name. */
 		String typeColumn() {
 			return name + "_t";

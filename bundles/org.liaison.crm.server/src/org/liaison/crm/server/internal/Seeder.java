@@ -257,7 +257,7 @@ final class Seeder {
 	}
 
 	private boolean userExists(String name) throws SQLException {
-		try (PreparedStatement ps = tx.c.prepareStatement("SELECT 1 FROM CREDENTIAL WHERE username = ?")) {
+		try (PreparedStatement ps = tx.c.prepareStatement("SELECT 1 FROM CREDENTIAL WHERE LOWER(username) = LOWER(?)")) {
 			ps.setString(1, name);
 			try (ResultSet rs = ps.executeQuery()) {
 				return rs.next();

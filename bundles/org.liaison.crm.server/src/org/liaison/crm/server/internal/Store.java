@@ -149,8 +149,8 @@ final class Store implements CrmServer.Store, CrmServer.Admin {
 		if (name == null || name.isBlank() || name.length() > 256) {
 			throw new IOException("a user needs a name (up to 256 characters)");
 		}
-		try (PreparedStatement ps = tx.c.prepareStatement("SELECT userid FROM CREDENTIAL WHERE username = ?")) {
-			ps.setString(1, name);
+		try (PreparedStatement ps = tx.c.prepareStatement("SELECT userid FROM CREDENTIAL WHERE LOWER(username) = ?")) {
+			ps.setString(1, name.toLowerCase(java.util.Locale.ROOT));
 			try (ResultSet rs = ps.executeQuery()) {
 				if (rs.next()) {
 					throw new IOException("a user named " + name + " exists already");
@@ -163,8 +163,8 @@ final class Store implements CrmServer.Store, CrmServer.Admin {
 				throw new IOException("not an email address: " + email);
 			}
 			try (PreparedStatement ps = tx.c.prepareStatement("SELECT \"mailboxid\" FROM " + mailboxes.table()
-					+ " WHERE \"emailaddress\" = ?")) {
-				ps.setString(1, email);
+					+ " WHERE \"emailaddress_lc\" = ?")) {
+				ps.setString(1, email.toLowerCase(java.util.Locale.ROOT));
 				try (ResultSet rs = ps.executeQuery()) {
 					if (rs.next()) {
 						throw new IOException("the address " + email + " is already another user's mailbox; an address can be"
@@ -216,7 +216,7 @@ final class Store implements CrmServer.Store, CrmServer.Admin {
 		try (Tx tx = db.begin()) {
 			tx.forWrite();
 			try (PreparedStatement ps = tx.c.prepareStatement(
-					"UPDATE CREDENTIAL SET salt = ?, hash = ?, iterations = ? WHERE username = ?")) {
+					"UPDATE CREDENTIAL SET salt = ?, hash = ?, iterations = ? WHERE LOWER(username) = LOWER(?)")) {
 				ps.setString(1, h[0]);
 				ps.setString(2, h[1]);
 				ps.setInt(3, Auth.ITERATIONS);
