@@ -21,6 +21,14 @@ public interface MailConnector {
 	}
 
 	/**
+	 * Opens an account whose local mail (the messages a POP3 account downloads, its sent copies)
+	 * is kept in the profile's store; without a store it is kept in files under Liaison's home.
+	 */
+	default Mailbox open(MailAccount account, org.liaison.api.store.MailStore local) throws MailException {
+		return open(account);
+	}
+
+	/**
 	 * A folder of an open mailbox as the sync engine sees it: one email item per message, its ident
 	 * from the {@code X-LIAISON-ID} header or the Message-ID. Messages are immutable: the collection
 	 * appends new ones, refuses updates, and deletes by moving to nothing only when asked.

@@ -211,20 +211,24 @@ final class FileLocalMail implements LocalMail {
 		return newUid;
 	}
 
-	@Override
-	public synchronized Set<String> downloaded() throws IOException {
+	private Set<String> downloaded() throws IOException {
 		Path p = root.resolve("uidls");
 		return Files.exists(p) ? new LinkedHashSet<>(Files.readAllLines(p, StandardCharsets.UTF_8)) : new LinkedHashSet<>();
 	}
 
 	@Override
-	public synchronized void forget(Set<String> uidls) throws IOException {
-		if (uidls.isEmpty()) {
-			return;
-		}
+	public synchronized Set<String> unknown(java.util.Collection<String> uidls) throws IOException {
+		Set<String> out = new LinkedHashSet<>(uidls);
+		out.removeAll(downloaded());
+		return out;
+	}
+
+	@Override
+	public synchronized void forgetAllBut(Set<String> onServer) throws IOException {
 		Set<String> keep = downloaded();
-		keep.removeAll(uidls);
-		atomicWrite(root.resolve("uidls"), (String.join("\n", keep) + (keep.isEmpty() ? "" : "\n"))
-				.getBytes(StandardCharsets.UTF_8));
+		if (keep.retainAll(onServer)) {
+			atomicWrite(root.resolve("uidls"), (String.join("\n", keep) + (keep.isEmpty() ? "" : "\n"))
+					.getBytes(StandardCharsets.UTF_8));
+		}
 	}
 }

@@ -14,6 +14,7 @@ import org.liaison.api.mail.MailConnector;
 import org.liaison.api.mail.MailException;
 import org.liaison.api.mail.Mailbox;
 import org.liaison.api.security.SecretStore;
+import org.liaison.api.store.MailStore;
 import org.liaison.api.security.TrustService;
 import org.liaison.api.sync.ItemCollection;
 import org.osgi.service.component.annotations.Component;
@@ -50,6 +51,11 @@ public class JakartaMailConnector implements MailConnector {
 
 	@Override
 	public Mailbox open(MailAccount account) throws MailException {
+		return open(account, null);
+	}
+
+	@Override
+	public Mailbox open(MailAccount account, MailStore local) throws MailException {
 		String password = MailSessions.password(account.incoming(), secrets);
 		SmtpSender smtp = null;
 		if (account.smtp() != null) {
@@ -60,7 +66,9 @@ public class JakartaMailConnector implements MailConnector {
 		}
 		return switch (account.protocol()) {
 			case IMAP -> new ImapMailbox(account, trust, password, accountDir("cache", account), smtp);
-			case POP3 -> new Pop3Mailbox(account, trust, password, new FileLocalMail(accountDir("local", account)), smtp);
+			case POP3 -> new Pop3Mailbox(account, trust, password, local != null
+					? new StoreLocalMail(local, account.id(), account.address())
+					: new FileLocalMail(accountDir("local", account)), smtp);
 		};
 	}
 

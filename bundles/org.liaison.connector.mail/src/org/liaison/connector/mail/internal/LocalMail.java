@@ -8,7 +8,8 @@ import java.util.Set;
  * Where mail downloaded over POP3 (and the sent copies of a POP3 account) is kept on this computer:
  * folders of messages with local UIDs, flags and a modification sequence, so that the local folder
  * syncs like an IMAP folder with CONDSTORE. A small interface so that it can move into the
- * profile's store when that offers local mail; {@link FileLocalMail} keeps it in files meanwhile.
+ * profile's store: {@link StoreLocalMail} keeps it in the profile's {@code MailStore} (Derby), and
+ * {@link FileLocalMail} in files for a mailbox opened without a store.
  */
 interface LocalMail {
 
@@ -41,9 +42,9 @@ interface LocalMail {
 	/** Moves one message; returns its UID in the target folder, or -1 if it was not there. */
 	long move(String folder, long uid, String target) throws IOException;
 
-	/** Every UIDL downloaded so far (whatever folder the message is in now). */
-	Set<String> downloaded() throws IOException;
+	/** Of the server's UIDLs, those never downloaded. */
+	Set<String> unknown(java.util.Collection<String> uidls) throws IOException;
 
-	/** Forgets UIDLs the server no longer has (the local messages stay). */
-	void forget(Set<String> uidls) throws IOException;
+	/** Forgets downloaded UIDLs that are not on the server any more (the local messages stay). */
+	void forgetAllBut(Set<String> onServer) throws IOException;
 }

@@ -147,13 +147,15 @@ final class Pop3Mailbox implements Mailbox {
 			FetchProfile fp = new FetchProfile();
 			fp.add(UIDFolder.FetchProfileItem.UID);
 			inbox.fetch(all, fp);
-			Set<String> have = local.downloaded();
 			Set<String> onServer = new HashSet<>();
+			for (Message m : all) {
+				onServer.add(inbox.getUID(m));
+			}
+			Set<String> unknown = local.unknown(onServer);
 			List<Message> fresh = new ArrayList<>();
 			for (Message m : all) {
 				String uidl = inbox.getUID(m);
-				onServer.add(uidl);
-				if (!have.contains(uidl) && !skipped.containsKey(uidl)) {
+				if (unknown.contains(uidl) && !skipped.containsKey(uidl)) {
 					fresh.add(m);
 				} else if (delete) {
 					m.setFlag(Flags.Flag.DELETED, true); // saved locally earlier
@@ -182,9 +184,7 @@ final class Pop3Mailbox implements Mailbox {
 				mon.worked(1);
 			}
 			if (!delete) {
-				Set<String> gone = new HashSet<>(have);
-				gone.removeAll(onServer);
-				local.forget(gone);
+				local.forgetAllBut(onServer);
 			}
 			mon.done();
 			return n;

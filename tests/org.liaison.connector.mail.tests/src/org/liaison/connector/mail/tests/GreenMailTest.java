@@ -44,6 +44,8 @@ import org.liaison.api.model.EmailMessage;
 import org.liaison.api.model.Idents;
 import org.liaison.api.model.ParticipationType;
 import org.liaison.api.security.TrustService;
+import org.liaison.api.store.OfflineStore;
+import org.liaison.api.store.ProfileStore;
 import org.liaison.testing.TestHome;
 import org.liaison.testing.TestPasswords;
 
@@ -299,6 +301,39 @@ class GreenMailTest {
 			mb.sync(Mailbox.INBOX, s3, r4, null);
 			assertEquals(List.of(u1), r4.vanished, r4.toString());
 			assertEquals("text of Pop 2", mb.body(Mailbox.INBOX, r1.bySubject("Pop 2").uid()).text().trim());
+		}
+	}
+
+	@Test
+	void pop3s_downloadsIntoTheProfileStore_once() throws Exception {
+		pin(mail.getPop3s().getPort());
+		for (int i = 1; i <= 3; i++) {
+			deliver("<s" + i + "@test>", "Stored " + i);
+		}
+		MailServer pop = MailFixture.server("127.0.0.1", mail.getPop3s().getPort(), MailSecurity.TLS, "alice", password);
+		MailAccount keep = MailAccount.pop3("pop-store-" + TestPasswords.random(), pop, null, "alice@example.test", true)
+				.withTimeout(Duration.ofSeconds(15));
+		try (ProfileStore profile = org.liaison.testing.Osgi.service(OfflineStore.class).open("mail-" + TestPasswords.random().toLowerCase().replaceAll("[^a-z0-9]", ""));
+				Mailbox mb = MailFixture.connector().open(keep, profile.mail())) {
+			MailFixture.Recorder r1 = new MailFixture.Recorder();
+			MailSyncState s1 = mb.sync(Mailbox.INBOX, null, r1, null);
+			assertEquals(3, r1.added.size(), r1.toString());
+			assertEquals(3, profile.mail().countMessages(keep.id(), Mailbox.INBOX), "kept in the profile's database");
+			deliver("<s4@test>", "Stored 4");
+			MailFixture.Recorder r2 = new MailFixture.Recorder();
+			MailSyncState s2 = mb.sync(Mailbox.INBOX, s1, r2, null);
+			assertEquals(List.of("Stored 4"), r2.added.stream().map(h -> h.message().subject()).toList(), r2.toString());
+			long u1 = r1.bySubject("Stored 1").uid();
+			mb.setFlags(Mailbox.INBOX, List.of(u1), Set.of(MailAccount.TRACKED_KEYWORD), true);
+			mb.createFolder("Archive");
+			mb.move(Mailbox.INBOX, List.of(r1.bySubject("Stored 2").uid()), "Archive");
+			MailFixture.Recorder r3 = new MailFixture.Recorder();
+			mb.sync(Mailbox.INBOX, s2, r3, null);
+			assertEquals(List.of(u1), r3.changed, r3.toString());
+			assertEquals(List.of(r1.bySubject("Stored 2").uid()), r3.vanished, r3.toString());
+			assertEquals(0, r3.added.size(), r3.toString());
+			assertTrue(new String(mb.raw(Mailbox.INBOX, r1.bySubject("Stored 3").uid()), StandardCharsets.UTF_8)
+					.contains("Message-ID: <s3@test>"));
 		}
 	}
 
