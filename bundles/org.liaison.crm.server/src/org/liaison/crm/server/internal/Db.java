@@ -170,8 +170,11 @@ final class Db implements AutoCloseable {
 					}
 				}
 				s.execute(b.append(')').toString());
-				s.execute("CREATE INDEX " + e.table() + "_V ON " + e.table() + " (\"versionnumber\")");
-				s.execute("CREATE UNIQUE INDEX " + e.table() + "_S ON " + e.table() + " (seq)");
+				if (!e.set.equals(Schema.PARTY_SET)) {
+					// parties are read through their activity, never paged or tracked on their own
+					s.execute("CREATE INDEX " + e.table() + "_V ON " + e.table() + " (\"versionnumber\")");
+					s.execute("CREATE UNIQUE INDEX " + e.table() + "_S ON " + e.table() + " (seq)");
+				}
 				for (String col : indexed(e)) {
 					s.execute("CREATE INDEX " + e.table() + "_" + col.toUpperCase(java.util.Locale.ROOT) + " ON "
 							+ e.table() + " (" + q(col) + ")");

@@ -698,10 +698,12 @@ final class WebApi {
 	/** Create (conditions null: POST) or upsert (PATCH with its If-Match / If-None-Match). */
 	private Res write(Entity e, String id, Req req, Principal who, Tx outer, Payload p, String[] conditions,
 			Map<String, String> contentIds) throws SQLException {
+		Map<String, Object> written = new LinkedHashMap<>();
 		Res res = inTx(outer, tx -> {
 			tx.forWrite();
-			Map<String, Object> current = records.get(tx.c, e, id);
 			boolean post = conditions == null;
+			// a POST without an id gets a new random one: nothing to look up
+			Map<String, Object> current = post && !p.values().containsKey(e.key) ? null : records.get(tx.c, e, id);
 			String ifMatch = post ? null : conditions[0];
 			String ifNoneMatch = post ? null : conditions[1];
 			if (current != null && (post || "*".equals(ifNoneMatch))) {
@@ -769,6 +771,7 @@ final class WebApi {
 				}
 				writeParties(tx, e, id, p.parties(), version, now, me);
 			}
+			written.putAll(values);
 			return Http.empty(created ? 201 : 200);
 		});
 		String location = root + e.set + "(" + id + ")";
@@ -782,7 +785,12 @@ final class WebApi {
 			Map<String, String> params = Http.params(req.query());
 			Options o = Options.parse(schema, e, params, false);
 			Collection<Attr> cols = o.select == null ? e.attrs.values() : withSystem(e, o.select);
-			Map<String, Object> row = inTx(outer, tx -> records.get(tx.c, e, id, cols));
+			boolean known = o.select != null && written.containsKey(e.key);
+			for (Attr a : cols) {
+				known &= written.containsKey(a.name) || a.name.equals("ownerid") && !e.owned;
+			}
+			// what was just written answers a narrow $select; anything else is read back
+			Map<String, Object> row = known ? written : inTx(outer, tx -> records.get(tx.c, e, id, cols));
 			List<Map<String, Object>> parties = o.expandParties
 					? inTx(outer, tx -> records.parties(tx.c, List.of(id)).getOrDefault(id, List.of()))
 					: null;
