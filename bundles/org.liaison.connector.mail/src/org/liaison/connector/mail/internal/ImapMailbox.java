@@ -262,7 +262,9 @@ final class ImapMailbox implements Mailbox {
 		IProgressMonitor mon = monitor == null ? new NullProgressMonitor() : monitor;
 		boolean qresync = has("QRESYNC");
 		boolean condstore = qresync || has("CONDSTORE");
-		Path indexFile = cacheDir.resolve(fileName(folder) + ".uids");
+		// one snapshot file per generation: the newest, and the one the last sync started from (so
+		// that a state whose successor was never saved, after a crash, still works once more)
+		String prefix = fileName(folder) + ".";
 
 		// 1. select, with QRESYNC when there is a state to resync from
 		List<MailEvent> events = call("Opening folder " + folder, () -> {
@@ -294,7 +296,7 @@ final class ImapMailbox implements Mailbox {
 		long lo = since == null ? 1 : since.uidNext();
 		UidIndex old = null;
 		if (since != null && !qresync) {
-			old = readIndex(indexFile);
+			old = readIndex(cacheDir.resolve(prefix + since.generation() + ".uids"));
 			if (old == null || old.generation != since.generation() || old.uidValidity != uidValidity) {
 				throw new MailStateExpiredException("the local snapshot of folder " + folder
 						+ " does not match the sync state passed in; sync it again from the start");
@@ -405,8 +407,19 @@ final class ImapMailbox implements Mailbox {
 		long generation = 0;
 		if (nextIndex != null) {
 			generation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+			Path indexFile = cacheDir.resolve(prefix + generation + ".uids");
 			try {
 				nextIndex.build(generation, uidValidity).write(indexFile);
+				String keep = since == null ? null : prefix + since.generation() + ".uids";
+				try (var files = java.nio.file.Files.list(cacheDir)) {
+					for (Path f : files.toList()) {
+						String n = f.getFileName().toString();
+						if (n.startsWith(prefix) && n.endsWith(".uids") && !n.equals(indexFile.getFileName().toString())
+								&& !n.equals(keep) && n.substring(prefix.length(), n.length() - 5).matches("\\d+")) {
+							java.nio.file.Files.deleteIfExists(f);
+						}
+					}
+				}
 			} catch (IOException e) {
 				throw new MailException("cannot save the snapshot of folder " + folder + " to " + indexFile + ": "
 						+ e.getMessage(), false, e);

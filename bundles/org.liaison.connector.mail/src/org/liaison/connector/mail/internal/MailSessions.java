@@ -56,13 +56,15 @@ final class MailSessions {
 		// Angus Mail otherwise retries a refused TLS handshake with the JDK's default socket factory,
 		// going around the trust service (and its pins) altogether
 		p.put(k + "socketFactory.fallback", "false");
+		p.put(k + "socketFactory", new NoDelay.Plain());
 		p.put(k + "ssl.socketFactory.fallback", "false");
 		switch (server.security()) {
 			case TLS, STARTTLS -> {
 				if (trust == null) {
 					throw new MailException("TLS to " + server.host() + " needs Liaison's trust service, which is not running");
 				}
-				p.put(k + "ssl.socketFactory", trust.sslContext(server.host(), server.port()).getSocketFactory());
+				p.put(k + "ssl.socketFactory",
+						new NoDelay.Tls(trust.sslContext(server.host(), server.port()).getSocketFactory()));
 				p.put(k + "ssl.protocols", TLS_PROTOCOLS);
 				// A pinned certificate is identified by its fingerprint; any other must name the host.
 				p.put(k + "ssl.checkserveridentity",

@@ -80,6 +80,9 @@ class BadInputTest {
 		Maildirs.put(md, "6.f.test", hugeHeader());
 		Maildirs.put(md, "7.g.test", ("From: bob@example.test\r\nSubject: No Message-ID\r\n\r\nanonymous\r\n")
 				.getBytes(StandardCharsets.US_ASCII));
+		Maildirs.put(md, "8.h.test", ("Message-ID: <encoded@test>\r\nFrom: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <jm@example.test>\r\n"
+				+ "Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\n =?ISO-8859-1?Q?_aus_K=F6ln?= und =?x-unknown?Q?abc?=\r\n\r\nencoded words\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
 		dovecot.start();
 	}
 
@@ -135,8 +138,11 @@ class BadInputTest {
 	void imap_malformedMessages_readLeniently_orQuarantinedWithReason_restGoesOn() throws Exception {
 		try (Mailbox mb = MailFixture.connector().open(MailFixture.imap(dovecot, "alice"))) {
 			Outcome o = listAndGet(MailFixture.connector().collection(mb, Mailbox.INBOX));
-			assertEquals(7, o.items.size() + o.bad.size());
+			assertEquals(8, o.items.size() + o.bad.size());
 			assertEquals("All fine.", o.bySubject("Good").data().get(EmailMessage.BODY_TEXT).trim());
+			// RFC 2047: B and Q words, folded, adjacent words joined, an unknown charset kept as written
+			RemoteItem enc = o.bySubject("Gr\u00fc\u00dfe aus K\u00f6ln und =?x-unknown?Q?abc?=");
+			assertTrue(enc.data().get(EmailMessage.PARTIES).contains("J\u00fcrgen M\u00fcller"), enc.data().toString());
 			// raw 8-bit headers: UTF-8 when it is UTF-8, else Windows-1252
 			RemoteItem utf8 = o.bySubject("Gr\u00fc\u00dfe aus K\u00f6ln");
 			assertTrue(utf8.data().get(EmailMessage.PARTIES).contains("J\u00fcrgen"), utf8.data().toString());
@@ -156,7 +162,7 @@ class BadInputTest {
 			// parse says why; quarantined with the reason
 			String bb = o.badContaining("MIME");
 			assertTrue(bb.contains("UID") && bb.contains("INBOX") && bb.contains("boundary"), bb);
-			assertEquals(5, o.items.size(), o.bad.toString());
+			assertEquals(6, o.items.size(), o.bad.toString());
 		}
 	}
 
@@ -167,12 +173,12 @@ class BadInputTest {
 				null, "alice@example.test", true).withTimeout(Duration.ofSeconds(20));
 		try (Mailbox mb = MailFixture.connector().open(pop)) {
 			Outcome o = listAndGet(MailFixture.connector().collection(mb, Mailbox.INBOX));
-			assertEquals(7, o.items.size() + o.bad.size());
+			assertEquals(8, o.items.size() + o.bad.size());
 			String bb = o.badContaining("MIME");
 			assertTrue(bb.contains("UID") && bb.contains("INBOX"), bb);
 			o.badContaining("header block");
 			assertEquals("All fine.", o.bySubject("Good").data().get(EmailMessage.BODY_TEXT).trim());
-			assertEquals(5, o.items.size(), o.bad.toString());
+			assertEquals(6, o.items.size(), o.bad.toString());
 		}
 	}
 

@@ -95,6 +95,10 @@ class DovecotSyncTest {
 
 			MailFixture.Recorder quietAgain = new MailFixture.Recorder();
 			mb.sync(Mailbox.INBOX, s3, quietAgain, null);
+			// the same state once more (as after a crash before the engine saved the newer token)
+			MailFixture.Recorder replay = new MailFixture.Recorder();
+			mb.sync(Mailbox.INBOX, s3, replay, null);
+			assertEquals(0, replay.added.size() + replay.changed.size() + replay.vanished.size(), replay.toString());
 			assertEquals(0, quietAgain.added.size() + quietAgain.changed.size() + quietAgain.vanished.size(),
 					quietAgain.toString());
 
