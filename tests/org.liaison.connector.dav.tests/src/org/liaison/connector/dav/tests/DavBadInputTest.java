@@ -1,6 +1,7 @@
 package org.liaison.connector.dav.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDateTime;
@@ -21,6 +22,7 @@ import org.liaison.api.model.Contact;
 import org.liaison.api.model.ItemKind;
 import org.liaison.api.pim.PimAccount;
 import org.liaison.api.sync.ItemCollection;
+import org.liaison.api.sync.TransientException;
 import org.liaison.api.sync.WriteResult;
 import org.liaison.testing.Radicale;
 
@@ -99,6 +101,23 @@ class DavBadInputTest {
 			assertTrue(reason.contains(bad.href()) && reason.contains("vCard"), reason);
 		} finally {
 			proxy.rewrite(s -> s);
+		}
+	}
+
+	@Test
+	void serverBusy_503_isRetriedAfterItsRetryAfter_thenGivesUpAsTransient() throws Exception {
+		ItemCollection c = Dav.connector().createCollection(viaProxy, ItemKind.APPOINTMENT, "Busy", new NullProgressMonitor());
+		WriteResult w = c.create(UUID.randomUUID(), event("busy-1", "Busy").toData());
+		proxy.unavailable.set(2);
+		long t0 = System.nanoTime();
+		assertEquals(Set.of(w.href()), Dav.list(c, null).present.keySet(), "the listing succeeds on the third try");
+		assertEquals(2, proxy.refused.get());
+		assertTrue(System.nanoTime() - t0 >= 2_000_000_000L, "it waited the server's Retry-After each time");
+		proxy.unavailable.set(100);
+		try {
+			assertThrows(TransientException.class, () -> Dav.list(c, null), "after its attempts: try again next run");
+		} finally {
+			proxy.unavailable.set(0);
 		}
 	}
 

@@ -25,6 +25,9 @@ final class FaultProxy implements AutoCloseable {
 	private volatile UnaryOperator<String> rewrite = UnaryOperator.identity();
 	private volatile String cutWhenBodyContains;
 	final AtomicInteger cuts = new AtomicInteger();
+	/** Requests still to answer with 503 and Retry-After: 1 instead of passing them on. */
+	final AtomicInteger unavailable = new AtomicInteger();
+	final AtomicInteger refused = new AtomicInteger();
 
 	FaultProxy(int targetPort) throws IOException {
 		this.target = targetPort;
@@ -65,6 +68,12 @@ final class FaultProxy implements AutoCloseable {
 			String head = readHead(in);
 			int length = contentLength(head);
 			byte[] body = in.readNBytes(length);
+			if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+				refused.incrementAndGet();
+				client.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+						+ "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+				return;
+			}
 			StringBuilder h = new StringBuilder();
 			for (String line : head.split("\r\n")) {
 				if (!line.toLowerCase(Locale.ROOT).startsWith("connection:") && !line.isEmpty()) {
