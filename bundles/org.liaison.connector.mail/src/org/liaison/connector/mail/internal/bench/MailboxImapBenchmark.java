@@ -90,15 +90,17 @@ public class MailboxImapBenchmark implements Benchmark {
 			Maildirs.generate(d.maildir("alice"), n, n);
 			d.start();
 			String pw = d.password("alice");
-			// Dovecot indexes a new maildir on first access: that is the server's cost, paid before anyone is timed
+			// Dovecot indexes a new maildir, and caches the header fields asked for, on first access:
+			// that is the server's cost, paid once before anyone is timed
+			String headerFetch = "UID FETCH 1:* (UID FLAGS RFC822.SIZE MODSEQ BODY.PEEK[HEADER.FIELDS ("
+					+ MailboxAccess.HEADER_FIELDS + ")])";
 			mon.subTask("Dovecot indexes the folder");
-			rawFetch(d, pw, "UID FETCH 1:* (UID FLAGS)");
+			rawFetch(d, pw, headerFetch);
 			check(mon);
 
 			mon.subTask("Dovecot raw header FETCH");
 			long t = System.nanoTime();
-			long bytes = rawFetch(d, pw, "UID FETCH 1:* (UID FLAGS RFC822.SIZE MODSEQ BODY.PEEK[HEADER.FIELDS ("
-					+ MailboxAccess.HEADER_FIELDS + ")])");
+			long bytes = rawFetch(d, pw, headerFetch);
 			row.put("raw", seconds(System.nanoTime() - t));
 			row.put("rawbytes", String.format("%.1f MB", bytes / 1e6));
 			check(mon);
@@ -273,7 +275,8 @@ public class MailboxImapBenchmark implements Benchmark {
 	}
 
 	private static void print(PrintStream out, List<Integer> sizes, Map<Integer, Map<String, String>> cols) {
-		out.println("Same Dovecot 2.3 (maildir, " + "plain IMAP on 127.0.0.1), one run; mbsync is isync's, cold = empty local side.");
+		out.println("Same Dovecot 2.3 (maildir, plain IMAP on 127.0.0.1), one run; the server's index and header cache are");
+		out.println("warmed once before anything is timed. mbsync is isync's; cold = empty local side.");
 		StringBuilder h = new StringBuilder(String.format("%-48s", ""));
 		for (int n : sizes) {
 			h.append(String.format("%28s", String.format("%,d msgs", n)));
