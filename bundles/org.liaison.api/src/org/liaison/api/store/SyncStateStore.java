@@ -42,10 +42,32 @@ public interface SyncStateStore {
 	/** How many status rows have an item on {@code side}. */
 	int countStatus(String pairId, Side side) throws StoreException;
 
+	/** One status row as {@link #forEachVersion} gives it: where each side's item is, and its version. */
+	@FunctionalInterface
+	interface VersionSink {
+		void row(long rowId, String crmHref, String crmVersion, String mailboxHref, String mailboxVersion)
+				throws StoreException;
+	}
+
+	/**
+	 * Streams every status row of the pair with just its sides' hrefs and versions, in one sequential
+	 * pass: what the engine needs to tell, for a full listing, which items are unchanged.
+	 */
+	void forEachVersion(String pairId, VersionSink sink) throws StoreException;
+
 	// ---- journal
 
 	/** Writes intended effects, pending, in one transaction; returns them with their ids. */
-	List<JournalEntry> writeJournal(List<JournalEntry> intents) throws StoreException;
+	default List<JournalEntry> writeJournal(List<JournalEntry> intents) throws StoreException {
+		return writeJournal(intents, new SyncBatch());
+	}
+
+	/**
+	 * Writes intended effects, pending, and applies {@code alongside} in the same transaction (what
+	 * must be kept before the effects happen, such as the conflict record holding the values an
+	 * effect will overwrite); returns the entries with their ids.
+	 */
+	List<JournalEntry> writeJournal(List<JournalEntry> intents, SyncBatch alongside) throws StoreException;
 
 	/** The pair's journal entries (only the pending ones if asked), oldest first. */
 	List<JournalEntry> journal(String pairId, boolean pendingOnly) throws StoreException;

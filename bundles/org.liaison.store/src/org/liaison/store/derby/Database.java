@@ -45,8 +45,46 @@ final class Database implements AutoCloseable {
 		return label;
 	}
 
-	/** Runs {@code work} on a reader connection (auto-commit, read committed). */
+	/** Tries of a transaction that Derby chose as the victim of a deadlock or a lock timeout. */
+	private static final int LOCK_TRIES = 6;
+
+	/** A deadlock victim or a lock timeout: the transaction was rolled back and may simply run again. */
+	private static boolean lockConflict(SQLException e) {
+		for (SQLException x = e; x != null; x = x.getNextException()) {
+			String state = x.getSQLState();
+			if ("40001".equals(state) || "40XL1".equals(state) || "40XL2".equals(state)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static void pause(int attempt) {
+		try {
+			Thread.sleep(2L << attempt);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Runs {@code work} on a reader connection (auto-commit, read committed). A read that Derby
+	 * chose as a deadlock victim (a reader's row locks against the writer's) is run again.
+	 */
 	<T> T read(SqlWork<T> work) throws StoreException {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return readOnce(work);
+			} catch (StoreException e) {
+				if (attempt >= LOCK_TRIES || !(e.getCause() instanceof SQLException se) || !lockConflict(se)) {
+					throw e;
+				}
+				pause(attempt);
+			}
+		}
+	}
+
+	private <T> T readOnce(SqlWork<T> work) throws StoreException {
 		check();
 		Connection c = idle.pollFirst();
 		try {
@@ -63,8 +101,25 @@ final class Database implements AutoCloseable {
 		}
 	}
 
-	/** Runs {@code work} as one transaction on the writer connection; rolls back on any failure. */
+	/**
+	 * Runs {@code work} as one transaction on the writer connection; rolls back on any failure, and
+	 * runs it again if Derby chose it as a deadlock victim (so {@code work} must not have effects
+	 * outside the transaction).
+	 */
 	<T> T write(SqlWork<T> work) throws StoreException {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return writeOnce(work);
+			} catch (StoreException e) {
+				if (attempt >= LOCK_TRIES || !(e.getCause() instanceof SQLException se) || !lockConflict(se)) {
+					throw e;
+				}
+				pause(attempt);
+			}
+		}
+	}
+
+	private <T> T writeOnce(SqlWork<T> work) throws StoreException {
 		check();
 		writeLock.lock();
 		try {

@@ -26,6 +26,13 @@ import org.liaison.store.jdbc.Derby;
  */
 public final class DerbyProfileStore implements ProfileStore {
 
+	static {
+		// the store's queries have a few dozen shapes; keep them all compiled
+		if (System.getProperty("derby.language.statementCacheSize") == null) {
+			System.setProperty("derby.language.statementCacheSize", "400");
+		}
+	}
+
 	private final String profile;
 	private final String url;
 	private final Database db;

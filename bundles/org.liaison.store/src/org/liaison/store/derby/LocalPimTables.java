@@ -275,6 +275,22 @@ final class LocalPimTables implements LocalPimStore {
 			long rev = nextRevision(c, collection, items.size());
 			Timestamp now = Timestamp.from(Instant.now());
 			List<LocalItem> out = new ArrayList<>(items.size());
+			// the common case first: all new, one batch
+			List<LocalItem> all = new ArrayList<>(items.size());
+			for (LocalItem it : items) {
+				all.add(new LocalItem(collection, it.ident().toString(), it.ident(), rev++, it.data(), now.toInstant()));
+			}
+			java.sql.Savepoint before = c.setSavepoint();
+			try {
+				insert(c, all, now);
+				return all;
+			} catch (SQLException e) {
+				if (!"23505".equals(e.getSQLState())) {
+					throw e;
+				}
+				c.rollback(before); // some ident is there already: one by one below
+			}
+			rev -= items.size();
 			// a deleted item's row is revived by a create with its ident; live duplicates are refused
 			List<LocalItem> revive = new ArrayList<>();
 			List<LocalItem> fresh = new ArrayList<>();
@@ -299,26 +315,13 @@ final class LocalPimTables implements LocalPimStore {
 				}
 			}
 			if (!fresh.isEmpty()) {
-				try (PreparedStatement ps = c.prepareStatement("INSERT INTO PIM_ITEM (COLLECTION, HREF, IDENT, VERSION,"
-						+ " DELETED, DATA, MODIFIED) VALUES (?, ?, ?, ?, FALSE, ?, ?)")) {
-					for (LocalItem it : fresh) {
-						ps.setString(1, collection);
-						ps.setString(2, it.href());
-						ps.setString(3, it.ident().toString());
-						ps.setLong(4, it.version());
-						ps.setString(5, it.data().toText());
-						ps.setTimestamp(6, now);
-						ps.addBatch();
+				try {
+					insert(c, fresh, now);
+				} catch (SQLException e) {
+					if ("23505".equals(e.getSQLState())) {
+						throw new DuplicateItemException("two items with one ident in one create of " + collection, null);
 					}
-					try {
-						ps.executeBatch();
-					} catch (java.sql.BatchUpdateException e) {
-						if ("23505".equals(e.getSQLState())) {
-							throw new DuplicateItemException("two items with one ident in one create of " + collection,
-									null);
-						}
-						throw e;
-					}
+					throw e;
 				}
 			}
 			for (LocalItem it : revive) {
@@ -326,6 +329,22 @@ final class LocalPimTables implements LocalPimStore {
 			}
 			return out;
 		});
+	}
+
+	private static void insert(Connection c, List<LocalItem> items, Timestamp now) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("INSERT INTO PIM_ITEM (COLLECTION, HREF, IDENT, VERSION,"
+				+ " DELETED, DATA, MODIFIED) VALUES (?, ?, ?, ?, FALSE, ?, ?)")) {
+			for (LocalItem it : items) {
+				ps.setString(1, it.collection());
+				ps.setString(2, it.href());
+				ps.setString(3, it.ident().toString());
+				ps.setLong(4, it.version());
+				ps.setString(5, it.data().toText());
+				ps.setTimestamp(6, now);
+				ps.addBatch();
+			}
+			ps.executeBatch();
+		}
 	}
 
 	private static void write(Connection c, LocalItem it, Timestamp now) throws SQLException {

@@ -231,14 +231,37 @@ final class SyncStateTables implements SyncStateStore {
 		});
 	}
 
+	@Override
+	public void forEachVersion(String pairId, VersionSink sink) throws StoreException {
+		db.read(c -> {
+			int p = pair(c, pairId, false);
+			// a table scan: the pair usually holds most rows, and following an index would fetch each
+			// row by itself
+			try (PreparedStatement ps = c.prepareStatement("SELECT ROW_ID, CRM_HREF, CRM_VERSION, MBX_HREF, MBX_VERSION"
+					+ " FROM SYNC_STATUS --DERBY-PROPERTIES index=null\n WHERE PAIR = ?")) {
+				ps.setFetchSize(2000);
+				ps.setInt(1, p);
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						sink.row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+					}
+				}
+			}
+			return null;
+		});
+	}
+
 	// ------------------------------------------------------------------ journal
 
 	@Override
-	public List<JournalEntry> writeJournal(List<JournalEntry> intents) throws StoreException {
-		if (intents.isEmpty()) {
+	public List<JournalEntry> writeJournal(List<JournalEntry> intents, SyncBatch alongside) throws StoreException {
+		if (intents.isEmpty() && alongside.isEmpty()) {
 			return List.of();
 		}
 		return write(c -> {
+			if (!alongside.isEmpty()) {
+				applyIn(c, alongside);
+			}
 			List<JournalEntry> out = new ArrayList<>(intents.size());
 			try (PreparedStatement ps = c.prepareStatement("INSERT INTO SYNC_JOURNAL (ID, PAIR, RUN_ID, IDENT, TARGET,"
 					+ " EFFECT, HREF, EXPECTED_VERSION, INTENDED_HASH, STATE, AT_TIME, NOTE) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
@@ -708,17 +731,21 @@ final class SyncStateTables implements SyncStateStore {
 			return;
 		}
 		write(c -> {
-			Applier a = new Applier(c);
-			try {
-				for (SyncBatch.Op op : batch.ops()) {
-					a.apply(op);
-				}
-				a.flush();
-			} finally {
-				a.close();
-			}
+			applyIn(c, batch);
 			return null;
 		});
+	}
+
+	private void applyIn(Connection c, SyncBatch batch) throws SQLException, StoreException {
+		Applier a = new Applier(c);
+		try {
+			for (SyncBatch.Op op : batch.ops()) {
+				a.apply(op);
+			}
+			a.flush();
+		} finally {
+			a.close();
+		}
 	}
 
 	/** Applies ops in order, batching runs of the same statement. */
@@ -999,10 +1026,24 @@ final class SyncStateTables implements SyncStateStore {
 
 	// ------------------------------------------------------------------ helpers
 
+	/**
+	 * Cuts an IN list into pieces of at most {@value #IN_CHUNK}, each padded (by repeating its last
+	 * value, which IN ignores) to a power of two: so that a query has only a few shapes, which Derby
+	 * compiles once and keeps in its statement cache.
+	 */
 	static <T> List<List<T>> chunks(List<T> all) {
 		List<List<T>> out = new ArrayList<>();
 		for (int i = 0; i < all.size(); i += IN_CHUNK) {
-			out.add(all.subList(i, Math.min(all.size(), i + IN_CHUNK)));
+			List<T> piece = new ArrayList<>(all.subList(i, Math.min(all.size(), i + IN_CHUNK)));
+			int size = Integer.highestOneBit(piece.size());
+			if (size < piece.size()) {
+				size <<= 1;
+			}
+			T last = piece.get(piece.size() - 1);
+			while (piece.size() < size) {
+				piece.add(last);
+			}
+			out.add(piece);
 		}
 		return out;
 	}

@@ -32,13 +32,13 @@ import org.liaison.api.sync.WriteResult;
  * account without CalDAV/CardDAV. Versions are the collection's revisions, tokens its revision
  * counter, so listings since a token cost what changed, as a WebDAV sync-collection does.
  */
-final class LocalPimCollection implements ItemCollection {
+public final class LocalPimCollection implements ItemCollection {
 
 	private final LocalPimStore store;
 	private final String collection;
 	private final CollectionInfo info;
 
-	LocalPimCollection(LocalPimStore store, String collection, ItemKind kind, String displayName) {
+	public LocalPimCollection(LocalPimStore store, String collection, ItemKind kind, String displayName) {
 		this.store = store;
 		this.collection = collection;
 		this.info = new CollectionInfo("local:" + collection, kind, Side.MAILBOX, displayName);

@@ -42,6 +42,8 @@ final class Plan {
 	ConflictRecord conflict;
 	Side conflictCountedOn;
 	boolean conflictIsNew;
+	/** The conflict record went to the store (with the journal, before the effects). */
+	boolean conflictWritten;
 	/** An earlier unsettled conflict of the item that this plan settles or makes obsolete. */
 	Long settlesConflict;
 	ConflictRecord.State settlesAs;

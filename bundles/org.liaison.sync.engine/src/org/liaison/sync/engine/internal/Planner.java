@@ -39,8 +39,9 @@ import org.liaison.sync.engine.internal.Group.SideNow;
  * linked | changed        | deleted        | reach ? the change wins: make it again in the mailbox : unlink
  * linked | any            | left scope     | unlink (untracked): the CRM record stays
  * linked | gone           | gone           | forget the pair
- * unlinked (mailbox removed on purpose): the mailbox copy is not made again; if an item with the
- *        ident comes back to the mailbox, link again with a 3-way merge; CRM gone: forget
+ * unlinked (mailbox removed on purpose): the mailbox copy is not made again; the CRM side is
+ *        followed quietly; if an item with the ident comes back to the mailbox, link again with a
+ *        3-way merge against the mailbox's last synced copy; CRM gone: forget
  * </pre>
  */
 final class Planner {
@@ -151,7 +152,10 @@ final class Planner {
 		// left the CRM filter: the record stays in the CRM; the mailbox copy goes, its changes first
 		if (m.state == Now.CHANGED) {
 			Merge.Result r = Merge.merge(p.group.ident, m.data.kind(), s.crmBase(), s.mailboxBase(), c.data, m.data,
-					null, m.modified, policy, resolver, Map.of());
+					c.modified, m.modified, policy, resolver, Map.of());
+			if (conflicts(p, r, Map.of())) {
+				return p; // the record left the filter, but its copies conflict: the user chooses first
+			}
 			if (!r.changedForCrm().isEmpty()) {
 				p.effects.add(new Plan.Effect(Side.CRM, JournalEntry.Effect.UPDATE, c.href, c.version, r.crm(),
 						"left the CRM sync filter after the mailbox copy changed: " + fields(r.changedForCrm())
@@ -197,8 +201,11 @@ final class Planner {
 			return p;
 		}
 		if (back.state == Now.CHANGED) {
-			// the item came back to the unlinked side (tracked again, back in scope): link again
-			return merge(p, s.crmBase(), s.mailboxBase(), "back in " + name(off) + ": linked again");
+			// the item came back to the unlinked side (tracked again, back in scope): link again. The
+			// kept side's copy was followed while unlinked; the unlinked side's copy is the last one
+			// both sides shared, so it is the base of both
+			ItemData base = s.base(off);
+			return merge(p, base, base, "back in " + name(off) + ": linked again");
 		}
 		// follow the kept side quietly, so that its changes are not fetched again every run
 		p.after(on, kept.data);
@@ -220,45 +227,8 @@ final class Planner {
 		}
 		Merge.Result r = Merge.merge(g.ident, kind, baseCrm, baseMailbox, c.data, m.data, c.modified, m.modified,
 				policy, resolver, choices);
-		if (!r.conflicts().isEmpty()) {
-			String fields = fields(r.conflicts().stream().map(f -> f.field()).toList());
-			if (r.deferred()) {
-				boolean same = g.unsettled != null && g.unsettled.state() == ConflictRecord.State.OPEN
-						&& c.data.contentHash().equals(g.unsettled.crmHash())
-						&& m.data.contentHash().equals(g.unsettled.mailboxHash());
-				p.outcome = Plan.Outcome.KEEP;
-				p.deferred = true;
-				if (!same) {
-					p.conflict = new ConflictRecord(0, pairId, g.ident, kind, r.conflicts(), r.resolutions(),
-							policy.conflicts(), ConflictRecord.State.OPEN, c.data.contentHash(), m.data.contentHash(),
-							null, Instant.now(), null);
-					p.conflictIsNew = true;
-					p.conflictCountedOn = Side.MAILBOX;
-					p.actions.add(new PlannedAction(g.ident, null, Action.CONFLICT,
-							"changed on both sides (" + fields + "): nothing is written until you choose"));
-				}
-				return p;
-			}
-			boolean byUser = !choices.isEmpty();
-			p.conflict = new ConflictRecord(0, pairId, g.ident, kind, r.conflicts(), r.resolutions(), policy.conflicts(),
-					byUser ? ConflictRecord.State.APPLIED : ConflictRecord.State.SETTLED, c.data.contentHash(),
-					m.data.contentHash(), choices, Instant.now(), Instant.now());
-			p.conflictIsNew = true;
-			Side loser = r.resolutions().values().stream().allMatch(x -> x == ConflictResolver.Resolution.TAKE_CRM)
-					? Side.MAILBOX
-					: r.resolutions().values().stream().allMatch(x -> x == ConflictResolver.Resolution.TAKE_MAILBOX)
-							? Side.CRM
-							: Side.MAILBOX;
-			p.conflictCountedOn = loser;
-			p.actions.add(new PlannedAction(g.ident, loser, Action.CONFLICT, "changed on both sides (" + fields + "): "
-					+ (byUser ? "your choice" : "settled by the policy " + policy.conflicts())
-					+ "; the losing values are kept in the conflict record"));
-			if (byUser) {
-				p.settlesConflict = g.unsettled.id();
-				p.settlesAs = ConflictRecord.State.APPLIED;
-			}
-		} else {
-			obsolete(p);
+		if (conflicts(p, r, choices)) {
+			return p;
 		}
 		p.crmAfter = r.crm();
 		p.mailboxAfter = r.mailbox();
@@ -275,6 +245,57 @@ final class Planner {
 			p.note = linkNote + (c.data.equals(m.data) ? ", with the same content" : "") + ": linked";
 		}
 		return p;
+	}
+
+	/**
+	 * Records the merge's true conflicts in the plan: deferred ones keep the item as it is (returns
+	 * true), settled ones go to a conflict record with the losing values. No conflict makes an open
+	 * one obsolete.
+	 */
+	private boolean conflicts(Plan p, Merge.Result r, Map<String, Side> choices) {
+		Group g = p.group;
+		SideNow c = g.crm;
+		SideNow m = g.mailbox;
+		ItemKind kind = m.data.kind();
+		if (r.conflicts().isEmpty()) {
+			obsolete(p);
+			return false;
+		}
+		String fields = fields(r.conflicts().stream().map(f -> f.field()).toList());
+		if (r.deferred()) {
+			boolean same = g.unsettled != null && g.unsettled.state() == ConflictRecord.State.OPEN
+					&& c.data.contentHash().equals(g.unsettled.crmHash())
+					&& m.data.contentHash().equals(g.unsettled.mailboxHash());
+			p.outcome = Plan.Outcome.KEEP;
+			p.deferred = true;
+			if (!same) {
+				p.conflict = new ConflictRecord(0, pairId, g.ident, kind, r.conflicts(), r.resolutions(),
+						policy.conflicts(), ConflictRecord.State.OPEN, c.data.contentHash(), m.data.contentHash(), null,
+						Instant.now(), null);
+				p.conflictIsNew = true;
+				p.conflictCountedOn = Side.MAILBOX;
+				p.actions.add(new PlannedAction(g.ident, null, Action.CONFLICT,
+						"changed on both sides (" + fields + "): nothing is written until you choose"));
+			}
+			return true;
+		}
+		boolean byUser = !choices.isEmpty();
+		p.conflict = new ConflictRecord(0, pairId, g.ident, kind, r.conflicts(), r.resolutions(), policy.conflicts(),
+				byUser ? ConflictRecord.State.APPLIED : ConflictRecord.State.SETTLED, c.data.contentHash(),
+				m.data.contentHash(), choices, Instant.now(), Instant.now());
+		p.conflictIsNew = true;
+		Side loser = r.resolutions().values().stream().allMatch(x -> x == ConflictResolver.Resolution.TAKE_MAILBOX)
+				? Side.CRM
+				: Side.MAILBOX;
+		p.conflictCountedOn = loser;
+		p.actions.add(new PlannedAction(g.ident, loser, Action.CONFLICT, "changed on both sides (" + fields + "): "
+				+ (byUser ? "your choice" : "settled by the policy " + policy.conflicts())
+				+ "; the losing values are kept in the conflict record"));
+		if (byUser) {
+			p.settlesConflict = g.unsettled.id();
+			p.settlesAs = ConflictRecord.State.APPLIED;
+		}
+		return false;
 	}
 
 	/** An open conflict that no longer stands (the sides agree now, or changed otherwise). */

@@ -231,9 +231,16 @@ public final class SyncRun {
 		final List<String> released = new ArrayList<>();
 		int seenCount;
 
+		/** For a full listing: what is unchanged, without asking the store item by item. */
+		Fingerprints fingerprints;
+
 		Lister(Side side) throws StoreException {
 			this.side = side;
 			this.quarantined = state.quarantinedVersions(pairId, side);
+		}
+
+		void full() throws StoreException {
+			fingerprints = fingerprints(side);
 		}
 
 		@Override
@@ -258,6 +265,23 @@ public final class SyncRun {
 				return;
 			}
 			try {
+				if (fingerprints != null) {
+					// unchanged items (most of a full listing) are told by their fingerprints
+					for (var it = present.entrySet().iterator(); it.hasNext();) {
+						var e = it.next();
+						long row = fingerprints.unchanged(e.getKey(), e.getValue());
+						if (row >= 0) {
+							if (!seen.get((int) row)) {
+								seen.set((int) row);
+								seenCount++;
+							}
+							it.remove();
+						}
+					}
+					if (present.isEmpty() && removed.isEmpty()) {
+						return;
+					}
+				}
 				List<String> hrefs = new ArrayList<>(present.keySet());
 				hrefs.addAll(removed.keySet());
 				Map<String, SyncStatus> known = state.statusByHref(pairId, side, hrefs);
@@ -315,6 +339,9 @@ public final class SyncRun {
 					+ " was interrupted; this run takes it up again", null);
 		}
 		Lister lister = new Lister(side);
+		if (since == null) {
+			lister.full();
+		}
 		String start = since;
 		String token;
 		try {
@@ -325,6 +352,7 @@ public final class SyncRun {
 			since = null;
 			lister.present.clear();
 			lister.removed.clear();
+			lister.full();
 			token = retry.run(() -> coll.list(null, lister, mon));
 		}
 		lister.flush();
@@ -343,9 +371,20 @@ public final class SyncRun {
 		}
 	}
 
+	private Fingerprints[] fingerprints;
+
+	/** Both sides' fingerprints, loaded once per run in one pass over the status. */
+	private Fingerprints fingerprints(Side side) throws StoreException {
+		if (fingerprints == null) {
+			fingerprints = Fingerprints.load(state, pairId, 1024);
+		}
+		return fingerprints[side.ordinal()];
+	}
+
 	/** After a full listing: status rows whose item was not listed are gone (deleted or out of scope). */
 	private void goneInFullListing(Side side, Lister lister) throws SyncException, StoreException {
-		if (lister.seenCount >= state.countStatus(pairId, side)) {
+		int known = lister.fingerprints != null ? lister.fingerprints.size() : state.countStatus(pairId, side);
+		if (lister.seenCount >= known) {
 			return;
 		}
 		ItemCollection coll = pair.side(side);
@@ -555,9 +594,9 @@ public final class SyncRun {
 			return;
 		}
 		n.data = r.data();
-		n.modified = r.modified();
 		// "changed" means a new version AND a new content hash: a version alone (a flaky ETag) is not a change
 		n.state = known != null && known.hash().equals(r.hash()) ? Now.SAME : Now.CHANGED;
+		n.modified = n.state == Now.CHANGED ? r.modified() : null;
 	}
 
 	/** The delete brake: counts the deletions the run would make per side, before writing anything. */
@@ -761,10 +800,14 @@ public final class SyncRun {
 		n.href = cur.href();
 		n.version = cur.version();
 		n.data = cur.data();
-		n.modified = cur.modified();
 		n.current = cur;
+		if (n.state == Now.GONE_SCOPE) {
+			n.modified = cur.modified();
+			return; // out of the filter still, but now with its actual content
+		}
 		SideState known = g.status == null ? null : g.status.side(side);
 		n.state = known != null && known.hash().equals(cur.data().contentHash()) ? Now.SAME : Now.CHANGED;
+		n.modified = n.state == Now.CHANGED ? cur.modified() : null;
 	}
 
 	/** Outcome of one effect. */
@@ -774,12 +817,16 @@ public final class SyncRun {
 	private void writePage(List<Plan> plans) throws SyncException, StoreException {
 		prepareTargets(plans);
 		List<JournalEntry> intents = new ArrayList<>();
+		SyncBatch conflicts = new SyncBatch();
 		for (Plan p : plans) {
 			for (Plan.Effect e : p.effects) {
 				intents.add(intent(p, e));
 			}
+			conflictFirst(p, conflicts);
 		}
-		List<JournalEntry> journaled = state.writeJournal(intents);
+		// the conflict records (holding the values the effects will overwrite) go with the journal,
+		// before any effect happens
+		List<JournalEntry> journaled = state.writeJournal(intents, conflicts);
 		if (!journaled.isEmpty()) {
 			step("journal");
 		}
@@ -797,6 +844,23 @@ public final class SyncRun {
 		}
 	}
 
+	/** Adds a plan's new conflict record to {@code batch}, once, and counts it. */
+	private void conflictFirst(Plan p, SyncBatch batch) {
+		if (p.conflict == null || !p.conflictIsNew || p.conflictWritten) {
+			return;
+		}
+		p.conflictWritten = true;
+		noteConflict(p);
+		batch.conflict(p.conflict);
+		for (PlannedAction a : p.actions) {
+			if (a.action() == Action.CONFLICT) {
+				record(a);
+				batch.history(new HistoryEntry(runId, Instant.now(), pairId, p.group.ident, a.target(), a.action(),
+						a.reason(), null));
+			}
+		}
+	}
+
 	private JournalEntry intent(Plan p, Plan.Effect e) {
 		return JournalEntry.intent(pairId, runId, p.group.ident, e.target(), e.kind(), e.href(), e.expectedVersion(),
 				e.data() == null ? null : e.data().contentHash(), e.reason());
@@ -808,8 +872,6 @@ public final class SyncRun {
 		Group g = p.group;
 		Map<Side, WriteResult> results = new EnumMap<>(Side.class);
 		List<Plan.Effect> doneEffects = new ArrayList<>();
-		ConflictRecord carried = null;
-		Side carriedSide = null;
 		int i = 0;
 		while (i < p.effects.size()) {
 			Plan.Effect e = p.effects.get(i);
@@ -824,23 +886,14 @@ public final class SyncRun {
 							+ s.getMessage() + "); tried again next run", batch, results, doneEffects);
 					return;
 				}
-				if (p.conflict != null && p.conflictIsNew) {
-					carried = p.conflict;
-					carriedSide = p.conflictCountedOn;
-				}
 				p = planner.plan(g);
-				if (carried != null && p.conflict == null) {
-					// the first plan's conflict settled values that the new plan no longer sees as a
-					// conflict (they are written already): keep its record, with the losing values
-					p.conflict = carried;
-					p.conflictIsNew = true;
-					p.conflictCountedOn = carriedSide;
-				}
 				List<JournalEntry> fresh = new ArrayList<>();
 				for (Plan.Effect x : p.effects) {
 					fresh.add(intent(p, x));
 				}
-				journaled = state.writeJournal(fresh);
+				SyncBatch conflicts = new SyncBatch();
+				conflictFirst(p, conflicts);
+				journaled = state.writeJournal(fresh, conflicts);
 				if (!journaled.isEmpty()) {
 					step("journal");
 				}
@@ -988,17 +1041,9 @@ public final class SyncRun {
 			incomplete = true; // the item must be listed again next run
 		}
 		if (complete) {
-			noteConflict(p);
 			for (PlannedAction a : p.actions) {
-				record(a);
-			}
-			if (p.conflict != null && p.conflictIsNew) {
-				batch.conflict(p.conflict);
-				for (PlannedAction a : p.actions) {
-					if (a.action() == Action.CONFLICT) {
-						batch.history(new HistoryEntry(runId, Instant.now(), pairId, g.ident, a.target(), a.action(),
-								a.reason(), null));
-					}
+				if (a.action() != Action.CONFLICT) {
+					record(a);
 				}
 			}
 			if (p.settlesConflict != null) {
