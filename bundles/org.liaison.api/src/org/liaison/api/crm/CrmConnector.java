@@ -29,4 +29,16 @@ public interface CrmConnector {
 	 *        null for every record the user can read
 	 */
 	ItemCollection items(CrmClient client, ItemKind kind, String syncFilter);
+
+	/**
+	 * The write that creates an item of {@code kind} with the client-chosen id {@code ident}
+	 * (PATCH-upsert with If-None-Match: *), mapped exactly as {@link #items} maps it, for callers that
+	 * send many creates in one {@code $batch} (tracking mail in bulk).
+	 *
+	 * @throws org.liaison.api.sync.ItemRejectedException when the item cannot be mapped
+	 */
+	default CrmWrite createWrite(ItemKind kind, java.util.UUID ident, org.liaison.api.model.ItemData data)
+			throws org.liaison.api.sync.SyncException {
+		throw new UnsupportedOperationException("this CRM connector has no bulk creates");
+	}
 }

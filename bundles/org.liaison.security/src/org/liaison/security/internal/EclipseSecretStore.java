@@ -59,6 +59,21 @@ public class EclipseSecretStore implements SecretStore {
 		return root;
 	}
 
+	/**
+	 * A profile's account password may come from the environment instead of secure storage (headless
+	 * runs, CI): {@code profiles/NAME/crm/password} from {@code LIAISON_CRM_PASSWORD}, likewise
+	 * {@code mail}, {@code smtp} and {@code dav}. Nothing is written anywhere.
+	 */
+	static String environmentOverride(String key) {
+		String[] parts = key.split("/");
+		if (parts.length == 4 && parts[0].equals("profiles") && parts[3].equals("password")
+				&& parts[2].matches("crm|mail|smtp|dav")) {
+			String v = System.getenv("LIAISON_" + parts[2].toUpperCase(java.util.Locale.ROOT) + "_PASSWORD");
+			return v == null || v.isEmpty() ? null : v;
+		}
+		return null;
+	}
+
 	private static String[] split(String key) {
 		int slash = key.lastIndexOf('/');
 		if (slash <= 0 || slash == key.length() - 1) {
@@ -70,6 +85,10 @@ public class EclipseSecretStore implements SecretStore {
 	@Override
 	public Optional<char[]> get(String key) throws SecretStoreException {
 		String[] k = split(key);
+		String env = environmentOverride(key);
+		if (env != null) {
+			return Optional.of(env.toCharArray());
+		}
 		ISecurePreferences r = root();
 		try {
 			if (!r.nodeExists(k[0])) {

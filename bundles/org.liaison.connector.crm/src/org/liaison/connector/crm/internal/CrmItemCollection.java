@@ -219,7 +219,16 @@ final class CrmItemCollection implements ItemCollection {
 		sink.item(new RemoteItem(r.id().toString(), r.etag(), r.id(), data, r.instant("modifiedon"), r));
 	}
 
+	/** The create of {@link #create} as a write, for a caller that batches many. */
+	static CrmWrite createWrite(Mapping map, UUID ident, ItemData data) throws ItemRejectedException {
+		return CrmWrite.createWithId(map.set, ident, fields(map, data, true));
+	}
+
 	private Map<String, Object> fields(ItemData data, boolean create) throws ItemRejectedException {
+		return fields(map, data, create);
+	}
+
+	private static Map<String, Object> fields(Mapping map, ItemData data, boolean create) throws ItemRejectedException {
 		try {
 			Map<String, Object> f = map.toCrm(data);
 			if (create) {
@@ -234,9 +243,9 @@ final class CrmItemCollection implements ItemCollection {
 
 	@Override
 	public org.liaison.api.sync.WriteResult create(UUID ident, ItemData data) throws SyncException {
-		Map<String, Object> f = fields(data, true);
+		CrmWrite write = createWrite(map, ident, data);
 		try {
-			CrmRecord r = client.write(CrmWrite.createWithId(map.set, ident, f), List.of(map.key));
+			CrmRecord r = client.write(write, List.of(map.key));
 			return new org.liaison.api.sync.WriteResult(ident.toString(), r.etag());
 		} catch (CrmException e) {
 			if (e.kind() == CrmException.Kind.PRECONDITION_FAILED) {

@@ -75,4 +75,10 @@ public class WebApiCrmConnector implements CrmConnector {
 	public ItemCollection items(CrmClient client, ItemKind kind, String syncFilter) {
 		return new CrmItemCollection(client, kind, syncFilter);
 	}
+
+	@Override
+	public org.liaison.api.crm.CrmWrite createWrite(ItemKind kind, java.util.UUID ident,
+			org.liaison.api.model.ItemData data) throws org.liaison.api.sync.SyncException {
+		return CrmItemCollection.createWrite(new Mapping(kind), ident, data);
+	}
 }

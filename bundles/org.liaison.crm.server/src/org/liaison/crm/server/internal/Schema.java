@@ -160,6 +160,8 @@ final class Schema {
 		org.userWritable = false;
 		org.orgRead = true;
 		str(org, "name", 160);
+		// minutes: the shortest sync interval a client may use (Dynamics' MinOutlookSyncInterval)
+		integer(org, "minoutlooksyncinterval");
 
 		Entity user = entity("systemuser", "systemusers", "systemuserid", "fullname");
 		user.userWritable = false;

@@ -66,6 +66,7 @@ final class Store implements CrmServer.Store, CrmServer.Admin {
 				Map<String, Object> v = new LinkedHashMap<>();
 				v.put("organizationid", org);
 				v.put("name", "Liaison reference organization");
+				v.put("minoutlooksyncinterval", 1);
 				system(tx, v, null);
 				records.insert(tx.c, schema.bySet("organizations"), v);
 			}

@@ -1,0 +1,110 @@
+package org.liaison.messaging.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.liaison.api.crm.CrmClient;
+import org.liaison.api.crm.CrmException;
+import org.liaison.api.crm.CrmPage;
+import org.liaison.api.crm.CrmQuery;
+import org.liaison.api.crm.CrmRecord;
+import org.liaison.api.crm.CrmWrite;
+import org.liaison.api.mail.MailException;
+import org.liaison.api.mail.Mailbox;
+import org.liaison.api.model.ActivityParty;
+import org.liaison.api.model.EmailMessage;
+import org.liaison.api.model.ParticipationType;
+import org.liaison.api.model.TrackingState;
+
+/**
+ * Outgoing CRM email: emails the user owns and marked to send (status "Pending Send") go out through
+ * the user's own SMTP from the synchronizing client, then their CRM status becomes "Sent". The
+ * Message-ID is fixed in the CRM before sending and looked for in the Sent folder first, so a run
+ * that crashed after sending does not send twice.
+ */
+final class Outgoing {
+
+	static final int PENDING_SEND = 6;
+	static final int SENT = 3;
+	static final int FAILED = 8;
+
+	private Outgoing() {
+	}
+
+	/** Sends what is pending; returns {sent, failed}; problems are added to {@code problems}. */
+	static int[] send(CrmClient crm, Mailbox mailbox, UUID user, boolean dryRun, List<String> problems,
+			IProgressMonitor monitor) throws CrmException {
+		CrmPage page = crm.query("emails", CrmQuery.select("activityid", "subject", "description", "liaison_bodyhtml",
+				"messageid", "inreplyto").expand("email_activity_parties").filter("_ownerid_value eq " + user
+						+ " and statuscode eq " + PENDING_SEND + " and directioncode eq true"));
+		List<CrmRecord> pending = new ArrayList<>(page.records());
+		while (page.nextLink() != null) {
+			page = crm.next(page);
+			pending.addAll(page.records());
+		}
+		int sent = 0;
+		int failed = 0;
+		String sentFolder = mailbox.account().sentFolder();
+		for (CrmRecord r : pending) {
+			if (monitor.isCanceled()) {
+				break;
+			}
+			monitor.subTask("Sending '" + r.string("subject") + "'");
+			if (dryRun) {
+				sent++;
+				continue;
+			}
+			String messageId = r.string("messageid");
+			try {
+				if (messageId == null) {
+					messageId = "<" + r.id() + "@liaison.invalid>";
+					crm.write(CrmWrite.update("emails", r.id(), Map.of("messageid", messageId), r.etag()), List.of());
+				}
+				boolean already = sentFolder != null && !mailbox.findByMessageId(sentFolder, messageId).isEmpty();
+				if (!already) {
+					mailbox.send(message(r, messageId, mailbox.account().address()), r.id());
+				}
+				Map<String, Object> done = new LinkedHashMap<>();
+				done.put("statecode", 1);
+				done.put("statuscode", SENT);
+				done.put("senton", Instant.now().toString());
+				crm.write(CrmWrite.update("emails", r.id(), done, "*"), List.of());
+				sent++;
+			} catch (MailException | CrmException e) {
+				failed++;
+				problems.add("the CRM email '" + r.string("subject") + "' could not be sent: " + e.getMessage());
+				try {
+					crm.write(CrmWrite.update("emails", r.id(), Map.of("statecode", 0, "statuscode", FAILED), "*"),
+							List.of());
+				} catch (CrmException ignored) {
+					// it stays pending and is tried again next run
+				}
+			}
+		}
+		return new int[] { sent, failed };
+	}
+
+	static EmailMessage message(CrmRecord r, String messageId, String from) {
+		List<ActivityParty> parties = new ArrayList<>();
+		parties.add(ActivityParty.of(ParticipationType.SENDER, from));
+		for (Map<String, Object> p : r.list("email_activity_parties")) {
+			Object mask = p.get("participationtypemask");
+			Object address = p.get("addressused");
+			if (!(mask instanceof Number n) || address == null) {
+				continue;
+			}
+			ParticipationType t = ParticipationType.ofMask(n.intValue());
+			if (t == ParticipationType.TO || t == ParticipationType.CC || t == ParticipationType.BCC) {
+				parties.add(ActivityParty.of(t, address.toString()));
+			}
+		}
+		return new EmailMessage(messageId, r.string("inreplyto"), List.of(), r.string("subject"), parties,
+				Instant.now(), r.string("description"), r.string("liaison_bodyhtml"), null, null, null, true,
+				TrackingState.TRACKED, null, null);
+	}
+}
