@@ -50,6 +50,9 @@ final class Outgoing {
 		int sent = 0;
 		int failed = 0;
 		String sentFolder = mailbox.account().sentFolder();
+		if (!pending.isEmpty() && !dryRun && sentFolder != null) {
+			ensureFolder(mailbox, sentFolder, problems);
+		}
 		for (CrmRecord r : pending) {
 			if (monitor.isCanceled()) {
 				break;
@@ -87,6 +90,17 @@ final class Outgoing {
 			}
 		}
 		return new int[] { sent, failed };
+	}
+
+	/** Makes the Sent folder when the mailbox has none yet (a new account). */
+	private static void ensureFolder(Mailbox mailbox, String folder, List<String> problems) {
+		try {
+			if (mailbox.folders().stream().noneMatch(f -> f.name().equalsIgnoreCase(folder))) {
+				mailbox.createFolder(folder);
+			}
+		} catch (MailException e) {
+			problems.add("the folder " + folder + " for sent copies could not be made: " + e.getMessage());
+		}
 	}
 
 	static EmailMessage message(CrmRecord r, String messageId, String from) {

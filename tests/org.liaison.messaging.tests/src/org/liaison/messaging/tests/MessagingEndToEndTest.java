@@ -13,8 +13,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import jakarta.mail.internet.MimeMessage;
-
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -189,16 +187,18 @@ class MessagingEndToEndTest {
 		}
 		MessagingReport r = world.sync(alice);
 		assertEquals(1, r.sent(), r.toString());
-		MimeMessage[] received = world.mail.getReceivedMessagesForDomain("bob@example.test");
-		assertEquals(1, received.length);
-		assertEquals("Your quote", received[0].getSubject());
+		var imap = world.mail.getManagers().getImapHostManager();
+		var inbox = imap.getInbox(world.mailUsers.get("bob"));
+		assertEquals(1, inbox.getMessageCount(), "bob received it");
+		assertEquals("Your quote", inbox.getMessages().get(0).getMimeMessage().getSubject());
+		assertEquals(1, imap.getFolder(world.mailUsers.get("alice"), "Sent").getMessageCount(), "the sent copy is filed");
 		try (CrmClient crm = world.client("alice")) {
 			CrmRecord after = crm.retrieve("emails", email, CrmQuery.select("statuscode", "messageid"));
 			assertEquals(3, after.integer("statuscode"), "the CRM says Sent");
 			assertNotNull(after.string("messageid"));
 		}
 		assertEquals(0, world.sync(alice).sent(), "nothing is sent twice");
-		assertEquals(1, world.mail.getReceivedMessagesForDomain("bob@example.test").length);
+		assertEquals(1, inbox.getMessageCount(), "bob received it once");
 	}
 
 	@Test
