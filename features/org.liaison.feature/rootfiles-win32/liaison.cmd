@@ -5,4 +5,4 @@ set HERE=%~dp0
 if defined JAVA_HOME (set JAVA="%JAVA_HOME%\bin\java") else (set JAVA=java)
 for %%f in ("%HERE%plugins\org.eclipse.equinox.launcher_*.jar") do set LAUNCHER=%%f
 if not defined LIAISON_HOME set LIAISON_HOME=%USERPROFILE%\.liaison
-%JAVA% -Xmx1g -Dosgi.requiredJavaVersion=21 -Dliaison.home="%LIAISON_HOME%" -jar "%LAUNCHER%" -data "%LIAISON_HOME%\workspace" %*
+%JAVA% -Xmx1g -Dosgi.requiredJavaVersion=21 -Dliaison.home="%LIAISON_HOME%" -Djava.util.logging.config.file="%HERE%logging.properties" -jar "%LAUNCHER%" -data "%LIAISON_HOME%\workspace" %*

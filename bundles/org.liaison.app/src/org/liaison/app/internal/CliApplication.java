@@ -71,8 +71,11 @@ public class CliApplication implements IApplication {
 			err.println("liaison " + name + ": " + e.getMessage());
 			err.println("Try './liaison " + name + " --help'.");
 			return Integer.valueOf(Command.USAGE);
-		} catch (Exception e) {
+		} catch (Exception | LinkageError e) {
 			err.println("liaison " + name + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+			if (e instanceof LinkageError || e instanceof RuntimeException) {
+				e.printStackTrace(err);
+			}
 			return Integer.valueOf(1);
 		} finally {
 			monitor.done();

@@ -206,7 +206,26 @@ final class Records {
 		}
 	}
 
-	void insert(Connection c, Entity e, Map<String, Object> values) throws SQLException {
+	/**
+	 * As Dynamics: a record made without a state is active (statecode 0) with the first status of
+	 * that state.
+	 */
+	static Map<String, Object> withDefaultState(Entity e, Map<String, Object> values) {
+		Schema.Attr state = e.attrs.get("statecode");
+		Schema.Attr status = e.attrs.get("statuscode");
+		if (state == null || values.get("statecode") != null) {
+			return values;
+		}
+		Map<String, Object> out = new java.util.LinkedHashMap<>(values);
+		out.put("statecode", 0);
+		if (status != null && out.get("statuscode") == null && status.choices != null && !status.choices.isEmpty()) {
+			out.put("statuscode", java.util.Collections.min(status.choices));
+		}
+		return out;
+	}
+
+	void insert(Connection c, Entity e, Map<String, Object> given) throws SQLException {
+		Map<String, Object> values = withDefaultState(e, given);
 		StringBuilder cols = new StringBuilder();
 		StringBuilder marks = new StringBuilder();
 		List<Object[]> binds = new ArrayList<>();
