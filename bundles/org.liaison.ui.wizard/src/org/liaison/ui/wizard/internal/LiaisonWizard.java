@@ -52,6 +52,7 @@ final class LiaisonWizard extends Wizard {
 	private final Map<String, Object> shared = new HashMap<>();
 	private final List<SettingsPageProvider> providers;
 	private ConfigurationWizard.Result result;
+	private ProviderPage shownPage;
 
 	LiaisonWizard(BundleContext bundle, List<SettingsPageProvider> providers, Path existing) throws IOException {
 		this.bundle = bundle;
@@ -136,6 +137,14 @@ final class LiaisonWizard extends Wizard {
 				return settings.entrySet();
 			}
 		};
+	}
+
+	/** A page is about to be shown: the one shown so far saves its input into the settings. */
+	void entering(ProviderPage page) {
+		if (shownPage != null && shownPage != page) {
+			shownPage.page.save(settingsForSave());
+		}
+		shownPage = page;
 	}
 
 	ConfigurationWizard.Result result() {

@@ -49,9 +49,10 @@ final class ProviderPage extends WizardPage {
 
 	@Override
 	public void setVisible(boolean visible) {
-		if (!visible && isControlCreated()) {
-			// leaving the page (either way): what it shows becomes the settings the next pages see
-			page.save(wizard.settingsForSave());
+		if (visible) {
+			// JFace shows the new page before it hides the old one: the page left saves first, so that
+			// what it shows is the settings this page sees
+			wizard.entering(this);
 		}
 		super.setVisible(visible);
 		if (visible) {

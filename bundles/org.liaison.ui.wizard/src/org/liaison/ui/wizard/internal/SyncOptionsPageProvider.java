@@ -101,9 +101,9 @@ public class SyncOptionsPageProvider implements SettingsPageProvider {
 		public void init(Composite parent, Map<String, String> s, SettingsContext ctx) {
 			this.context = ctx;
 			Runnable changed = ctx::changed;
-			parent.setLayout(new GridLayout(2, true));
+			parent.setLayout(new GridLayout(1, false));
 			Composite left = Forms.grid(parent, 2);
-			left.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+			left.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
 			new Label(left, SWT.NONE).setText("Synchronize every (minutes):");
 			interval = new Spinner(left, SWT.BORDER);
 			interval.setData(Forms.TEST_ID, "sync-interval");
@@ -145,27 +145,33 @@ public class SyncOptionsPageProvider implements SettingsPageProvider {
 
 			Group right = new Group(parent, SWT.NONE);
 			right.setText("When both sides changed a field");
-			right.setLayout(new GridLayout(2, false));
+			right.setLayout(new GridLayout(6, false));
 			right.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
 			String[] policies = { "CRM_WINS", "MAILBOX_WINS", "NEWEST", "ASK" };
 			for (ItemKind k : KINDS) {
-				conflicts.put(k, Forms.combo(right, k.entitySet() + ":", "conflict-" + k.entitySet(), policies,
-						Forms.get(s, "conflict." + k.entitySet(), ConflictPolicy.CRM_WINS.name()), changed));
+				new Label(right, SWT.NONE).setText(k.entitySet() + ":");
+				Combo c = new Combo(right, SWT.READ_ONLY);
+				c.setItems(policies);
+				c.setData(Forms.TEST_ID, "conflict-" + k.entitySet());
+				c.select(Math.max(0, List.of(policies).indexOf(Forms.get(s, "conflict." + k.entitySet(),
+						ConflictPolicy.CRM_WINS.name()))));
+				c.addModifyListener(e -> changed.run());
+				conflicts.put(k, c);
 			}
 			Label l = new Label(right, SWT.NONE);
 			l.setText("Directions per field (double-click to change):");
-			Forms.span(l, 2);
+			Forms.span(l, 6);
 			directions = new Table(right, SWT.BORDER | SWT.FULL_SELECTION | SWT.V_SCROLL);
 			directions.setData(Forms.TEST_ID, "directions");
 			directions.setHeaderVisible(true);
 			GridData g = new GridData(SWT.FILL, SWT.FILL, true, true);
-			g.horizontalSpan = 2;
-			g.heightHint = 160;
+			g.horizontalSpan = 6;
+			g.heightHint = 110;
 			directions.setLayoutData(g);
 			for (String c : new String[] { "Kind", "Field", "Direction" }) {
 				TableColumn col = new TableColumn(directions, SWT.NONE);
 				col.setText(c);
-				col.setWidth(c.equals("Direction") ? 130 : 95);
+				col.setWidth(c.equals("Field") ? 170 : 130);
 			}
 			for (ItemKind k : KINDS) {
 				for (String f : FIELDS.get(k)) {

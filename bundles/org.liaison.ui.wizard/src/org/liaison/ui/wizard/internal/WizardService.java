@@ -48,7 +48,7 @@ public class WizardService implements ConfigurationWizard {
 			return null;
 		}
 		WizardDialog dialog = new WizardDialog(parent, wizard);
-		dialog.setPageSize(640, 420);
+		dialog.setPageSize(780, 500);
 		dialog.setMinimumPageSize(560, 380);
 		dialog.create();
 		dialog.getShell().setData("org.liaison.test.id", "wizard");
