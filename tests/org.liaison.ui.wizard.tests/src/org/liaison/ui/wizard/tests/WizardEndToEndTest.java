@@ -1,0 +1,304 @@
+package org.liaison.ui.wizard.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.liaison.api.cli.Command;
+import org.liaison.api.cli.CommandContext;
+import org.liaison.api.crm.CrmAuth;
+import org.liaison.api.crm.CrmClient;
+import org.liaison.api.crm.CrmConnector;
+import org.liaison.api.crm.CrmEndpoint;
+import org.liaison.api.crm.CrmWrite;
+import org.liaison.api.profile.Profile;
+import org.liaison.api.security.SecretStore;
+import org.liaison.api.security.TrustService;
+import org.liaison.crm.server.CrmServer;
+import org.liaison.testing.Osgi;
+import org.liaison.testing.TestHome;
+import org.liaison.testing.TestPasswords;
+import org.liaison.testing.ui.Screenshots;
+import org.liaison.ui.wizard.ConfigurationWizard;
+import org.osgi.framework.ServiceReference;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+/**
+ * The configuration wizard driven through its SWT widgets under Xvfb, against the reference CRM server
+ * (HTTPS with its self-signed certificate, started in this process) and GreenMail (IMAP and SMTP): the
+ * certificate prompt refuses and then pins, every page is filled in and checked against the servers,
+ * Finish writes a profile without secrets, and {@code ./liaison sync --profile} runs on it. Each page
+ * is saved as a screenshot (docs/screenshots when {@code liaison.update.screenshots} is set); a failure
+ * saves a screenshot of the screen.
+ */
+class WizardEndToEndTest {
+
+	static Path dir;
+	static CrmServer.Running crm;
+	static GreenMail mail;
+	static String password;
+
+	@BeforeAll
+	static void servers() throws Exception {
+		TestHome.get();
+		TestPasswords.unlockSecureStorage();
+		dir = Files.createTempDirectory("liaison-wizard");
+		crm = Osgi.service(CrmServer.class).start(CrmServer.Options.defaults(dir.resolve("crm")));
+		password = TestPasswords.random();
+		crm.admin().addUser("alice", "alice@example.test", password.toCharArray(), false);
+		crm.admin().seed(7, 1, LocalDate.now(), new NullProgressMonitor());
+		// a few contacts of alice's own, for the filter preview (pinned for the setup only)
+		URI root = crm.serviceRoot();
+		TrustService trust = Osgi.service(TrustService.class);
+		trust.pin(root.getHost(), root.getPort(), crm.certificateFingerprint());
+		try (CrmClient c = Osgi.service(CrmConnector.class).connect(new CrmEndpoint(root,
+				new CrmAuth.Password(crm.tokenEndpoint(), "liaison", "alice", password.toCharArray())))) {
+			for (String[] n : new String[][] { { "Ada", "Lovelace" }, { "Grace", "Hopper" }, { "Alan", "Turing" } }) {
+				c.write(CrmWrite.create("contacts", Map.of("firstname", n[0], "lastname", n[1], "emailaddress1",
+						n[0].toLowerCase(java.util.Locale.ROOT) + "@example.test")), List.of("contactid"));
+			}
+		}
+		trust.unpin(root.getHost(), root.getPort());
+		mail = new GreenMail(new ServerSetup[] { new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+				new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP) });
+		mail.start();
+		mail.setUser("alice@example.test", "alice", password);
+	}
+
+	@AfterAll
+	static void stop() {
+		if (mail != null) {
+			mail.stop();
+		}
+		if (crm != null) {
+			crm.close();
+		}
+	}
+
+	@Test
+	void newProfile_throughEveryPage_pinsTheSelfSignedServer_andSyncAcceptsIt() throws Exception {
+		if (System.getenv("DISPLAY") == null || System.getenv("DISPLAY").startsWith("$")) {
+			throw new AssertionError("UI tests need a display: run them through './liaison test' (it starts Xvfb)");
+		}
+		Display display = Display.getDefault();
+		Ui ui = new Ui(display);
+		URI root = crm.serviceRoot();
+		TrustService trust = Osgi.service(TrustService.class);
+		trust.unpin(root.getHost(), root.getPort());
+		Shell parent = new Shell(display);
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		display.asyncExec(() -> {
+			try {
+				drive(ui, trust, root);
+			} catch (Throwable t) {
+				failure.set(t);
+				Screenshots.capture(display, null, Screenshots.failureFolder(), "wizard-end-to-end-failure");
+				Shell w = ui.shell("wizard");
+				if (w != null) {
+					w.close();
+				}
+			}
+		});
+		ConfigurationWizard.Result result = Osgi.service(ConfigurationWizard.class).open(parent, null);
+		parent.dispose();
+		if (failure.get() instanceof Exception e) {
+			throw e;
+		}
+		if (failure.get() instanceof Error e) {
+			throw e;
+		}
+		assertNotNull(result, "the wizard finished");
+
+		Path file = result.profileFile();
+		String text = Files.readString(file, StandardCharsets.UTF_8);
+		assertFalse(text.contains(password), "the profile file holds no password:\n" + text);
+		Profile p = Profile.load(file);
+		assertEquals("alice-work", p.name());
+		assertEquals(root, p.crm().serviceRoot());
+		assertEquals(mail.getImap().getPort(), p.mail().incoming().port());
+		assertEquals("local", p.pim());
+		SecretStore secrets = Osgi.service(SecretStore.class);
+		for (String which : List.of("crm", "mail", "smtp")) {
+			assertEquals(password, new String(secrets.get(p.secretKey(which)).orElseThrow()),
+					which + " password in secure storage");
+		}
+		assertEquals(Optional.of(crm.certificateFingerprint()), trust.pinned(root.getHost(), root.getPort()));
+
+		// what ./liaison sync --profile FILE --once runs
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		int exit = syncCommand().run(List.of("--profile", file.toString(), "--once"), context(out));
+		assertEquals(0, exit, "./liaison sync on the wizard's profile:\n" + out.toString(StandardCharsets.UTF_8));
+	}
+
+	private void drive(Ui ui, TrustService trust, URI root) throws Exception {
+		Display display = Display.getCurrent();
+		ui.waitFor("the wizard", () -> ui.shell("wizard") != null, 30);
+		Shell wizard = ui.shell("wizard");
+
+		// 1. the CRM organization; the self-signed certificate is first refused, then pinned
+		assertTrue(visible(ui, "wizard-page-organizations"));
+		ui.type("org-label", "Contoso");
+		ui.type("org-url", root.toString());
+		ui.type("org-auth", "User name and password");
+		ui.type("org-user", "alice");
+		ui.type("org-password", password);
+		ui.whenShell("Untrusted certificate", s -> ui.click(ui.button(s, "Cancel")));
+		ui.click("org-test");
+		assertTrue(ui.text("org-result").startsWith("Not connected"), ui.text("org-result"));
+		assertEquals(Optional.empty(), trust.pinned(root.getHost(), root.getPort()), "refused: nothing pinned");
+		ui.whenShell("Untrusted certificate", s -> {
+			assertTrue(text(s).contains(crm.certificateFingerprint()), "the prompt shows the fingerprint");
+			Screenshots.forReadme(display, s, "wizard-0-certificate");
+			ui.click(ui.button(s, "Trust this certificate"));
+		});
+		ui.click("org-test");
+		assertTrue(ui.text("org-result").startsWith("Connected. Signed in as"), ui.text("org-result"));
+		shot(display, wizard, "wizard-1-organizations");
+		next(ui, wizard, "wizard-page-synchronizing-organization");
+
+		// 2. the synchronizing organization and the profile's name
+		ui.type("profile-name", "alice-work");
+		assertTrue(((org.eclipse.swt.widgets.Button) ui.find("sync-org-main")).getSelection());
+		shot(display, wizard, "wizard-2-synchronizing-organization");
+		next(ui, wizard, "wizard-page-mailbox");
+
+		// 3. the mailbox: GreenMail's IMAP and SMTP on this computer
+		ui.type("mail-address", "alice@example.test");
+		ui.type("mail-protocol", "imap");
+		ui.type("mail-host", "127.0.0.1");
+		ui.type("mail-port", Integer.toString(mail.getImap().getPort()));
+		ui.type("mail-security", "none");
+		ui.type("mail-user", "alice");
+		ui.type("mail-password", password);
+		ui.type("mail-folders", "INBOX");
+		ui.type("smtp-host", "127.0.0.1");
+		ui.type("smtp-port", Integer.toString(mail.getSmtp().getPort()));
+		ui.type("smtp-security", "none");
+		ui.type("smtp-user", "alice");
+		ui.click("mail-test");
+		assertTrue(ui.text("mail-result").startsWith("Signed in to 127.0.0.1"), ui.text("mail-result"));
+		shot(display, wizard, "wizard-3-mailbox");
+		next(ui, wizard, "wizard-page-pim");
+
+		// 4. contacts, calendar and tasks in Liaison's local store
+		ui.click("pim-local");
+		shot(display, wizard, "wizard-4-contacts-calendar-tasks");
+		next(ui, wizard, "wizard-page-synchronizing-client");
+
+		// 5. the synchronizing computer: nobody syncs for alice yet
+		String instance = ui.text("instance-status");
+		assertTrue(instance.contains("this one will") || instance.contains("This computer is your synchronizing client"), instance);
+		shot(display, wizard, "wizard-5-synchronizing-computer");
+		next(ui, wizard, "wizard-page-sync-options");
+
+		// 6. sync options
+		ui.type("tracking-option", trackingLabel(ui, "replies"));
+		shot(display, wizard, "wizard-6-sync-options");
+		next(ui, wizard, "wizard-page-filters");
+
+		// 7. filters, with a preview from the CRM
+		ui.click("filter-preview-contacts");
+		assertTrue(ui.text("filter-result-contacts").startsWith("3 records, e.g."), ui.text("filter-result-contacts"));
+		shot(display, wizard, "wizard-7-filters");
+		next(ui, wizard, "wizard-page-summary");
+
+		// 8. the dry run
+		assertTrue(ui.text("summary-report").contains("contacts: into the mailbox"), ui.text("summary-report"));
+		shot(display, wizard, "wizard-8-summary");
+		ui.click(ui.button(wizard, "Finish"));
+	}
+
+	private static String trackingLabel(Ui ui, String id) {
+		org.eclipse.swt.widgets.Combo c = ui.find("tracking-option");
+		return c.getItemCount() > 0 ? c.getItem(Math.max(0, c.getSelectionIndex())) : id;
+	}
+
+	private static boolean visible(Ui ui, String id) {
+		Control c = ui.find(id);
+		return c.isVisible();
+	}
+
+	private static void next(Ui ui, Shell wizard, String page) {
+		org.eclipse.swt.widgets.Button next = ui.button(wizard, "Next >");
+		assertTrue(next.isEnabled(), "Next is enabled before " + page + ": " + wizardMessage(wizard));
+		ui.click(next);
+		ui.waitFor(page, () -> visible(ui, page), 60);
+	}
+
+	private static String wizardMessage(Shell wizard) {
+		return text(wizard);
+	}
+
+	/** Every label's and text's text in a shell (for messages). */
+	static String text(Control c) {
+		StringBuilder b = new StringBuilder();
+		if (c instanceof org.eclipse.swt.widgets.Label l) {
+			b.append(l.getText()).append(' ');
+		} else if (c instanceof org.eclipse.swt.widgets.Text t && t.isVisible()) {
+			b.append(t.getText()).append(' ');
+		} else if (c instanceof org.eclipse.swt.custom.CLabel l) {
+			b.append(l.getText()).append(' ');
+		}
+		if (c instanceof org.eclipse.swt.widgets.Composite k) {
+			for (Control child : k.getChildren()) {
+				b.append(text(child));
+			}
+		}
+		return b.toString();
+	}
+
+	private static void shot(Display display, Shell shell, String name) {
+		Screenshots.forReadme(display, shell, name);
+	}
+
+	private static Command syncCommand() throws Exception {
+		for (ServiceReference<Command> r : Osgi.context().getServiceReferences(Command.class,
+				"(" + Command.NAME + "=sync)")) {
+			return Osgi.context().getService(r);
+		}
+		throw new AssertionError("no sync command");
+	}
+
+	private static CommandContext context(ByteArrayOutputStream out) {
+		PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+		return new CommandContext() {
+			@Override
+			public PrintStream out() {
+				return ps;
+			}
+
+			@Override
+			public PrintStream err() {
+				return ps;
+			}
+
+			@Override
+			public IProgressMonitor monitor() {
+				return new NullProgressMonitor();
+			}
+		};
+	}
+}
