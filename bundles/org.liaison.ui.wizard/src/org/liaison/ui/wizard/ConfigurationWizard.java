@@ -13,6 +13,13 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface ConfigurationWizard {
 
+	/**
+	 * Topic of the event the desktop's menu and first-start wizard post (IEventBroker) after Finish, with
+	 * the {@link Result} as its data: the workbench reloads the profile, and syncs with take-over when
+	 * {@link Result#takeOver()}.
+	 */
+	String FINISHED_TOPIC = "org/liaison/ui/wizard/finished";
+
 	/** Key of {@link SettingsContext#shared()}: Boolean, the user chose to make this computer the synchronizing client. */
 	String TAKE_OVER = "takeOver";
 

@@ -30,6 +30,50 @@ public final class ProfileFiles {
 		return LiaisonHome.resolve("profiles");
 	}
 
+	/** The system property naming the desktop's profile file (the desktop's Session reads the same). */
+	public static final String PROFILE_PROPERTY = "liaison.profile";
+
+	/**
+	 * The desktop's profile file: the one given by {@value #PROFILE_PROPERTY} ({@code ./liaison demo}
+	 * passes it), else the first in {@link #folder()}, else null.
+	 */
+	public static Path current() {
+		String given = System.getProperty(PROFILE_PROPERTY);
+		if (given != null && !given.isBlank()) {
+			return Path.of(given.trim());
+		}
+		Path dir = folder();
+		if (!Files.isDirectory(dir)) {
+			return null;
+		}
+		try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+			return files.filter(f -> f.getFileName().toString().endsWith(".properties")).sorted().findFirst()
+					.orElse(null);
+		} catch (IOException e) {
+			return null;
+		}
+	}
+
+	/**
+	 * Whether the desktop should open the wizard at start: no profile was given, and the desktop's
+	 * profile is missing or has no CRM organization. {@code -Dliaison.wizard.first-start=false} turns it off.
+	 */
+	public static boolean firstStart() {
+		if ("false".equals(System.getProperty("liaison.wizard.first-start"))) {
+			return false;
+		}
+		String given = System.getProperty(PROFILE_PROPERTY);
+		if (given != null && !given.isBlank()) {
+			return false;
+		}
+		Path file = current();
+		try {
+			return file == null || !Files.exists(file) || read(file).get("crm.url") == null;
+		} catch (IOException e) {
+			return false; // a profile that cannot be read is reported by the desktop, not papered over
+		}
+	}
+
 	/** The file of a new profile called {@code name}. */
 	public static Path fileOf(String name) {
 		return folder().resolve(name + ".properties");
