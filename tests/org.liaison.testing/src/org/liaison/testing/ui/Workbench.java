@@ -41,6 +41,10 @@ public final class Workbench {
 		if (System.getenv("DISPLAY") == null || System.getenv("DISPLAY").startsWith("$")) {
 			throw new AssertionError("UI tests need a display: run them through './liaison test' (it starts Xvfb)");
 		}
+		// the configuration wizard opens at start when there is no profile; UI tests ask for it explicitly
+		if (System.getProperty("liaison.wizard.first-start") == null) {
+			System.setProperty("liaison.wizard.first-start", "false");
+		}
 		Display display = Display.getDefault();
 		java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
 		org.eclipse.core.runtime.ILogListener logged = (status, plugin) -> {
@@ -53,11 +57,16 @@ public final class Workbench {
 		E4Application app = new E4Application();
 		E4Workbench workbench = app.createE4Workbench(new Context(), display);
 		MApplication application = workbench.getApplication();
+		// the test runs once start-up is complete (add-ons such as the first-start wizard have had their
+		// turn), in the workbench's own event loop rather than nested inside the window's rendering
+		java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+		application.getContext().get(org.eclipse.e4.core.services.events.IEventBroker.class).subscribe(
+				org.eclipse.e4.ui.workbench.UIEvents.UILifeCycle.APP_STARTUP_COMPLETE, e -> started.set(true));
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		Runnable[] poll = new Runnable[1];
 		poll[0] = () -> {
-			Shell main = mainWindow(display);
+			Shell main = started.get() ? mainWindow(display) : null;
 			if (main == null) {
 				if (System.nanoTime() > deadline) {
 					failure.set(new AssertionError("the main window did not open within 60 s"));
