@@ -132,6 +132,37 @@ final class Ui {
 		}
 	}
 
+	/** Selects the tree item labelled {@code text} in {@code shell} (e.g. a preference page). */
+	void selectTreeItem(Shell shell, String text) {
+		org.eclipse.swt.widgets.Tree tree = findTree(shell);
+		for (org.eclipse.swt.widgets.TreeItem i : tree.getItems()) {
+			if (i.getText().equals(text)) {
+				tree.setSelection(i);
+				org.eclipse.swt.widgets.Event e = new org.eclipse.swt.widgets.Event();
+				e.item = i;
+				tree.notifyListeners(SWT.Selection, e);
+				settle();
+				return;
+			}
+		}
+		throw new AssertionError("no tree item " + text);
+	}
+
+	private static org.eclipse.swt.widgets.Tree findTree(Control c) {
+		if (c instanceof org.eclipse.swt.widgets.Tree t) {
+			return t;
+		}
+		if (c instanceof Composite k) {
+			for (Control child : k.getChildren()) {
+				org.eclipse.swt.widgets.Tree t = findTree(child);
+				if (t != null) {
+					return t;
+				}
+			}
+		}
+		return null;
+	}
+
 	String text(String id) {
 		Control c = find(id);
 		return c instanceof Label l ? l.getText() : c instanceof Text t ? t.getText() : String.valueOf(c);
