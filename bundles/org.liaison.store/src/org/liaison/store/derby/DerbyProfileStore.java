@@ -39,6 +39,7 @@ public final class DerbyProfileStore implements ProfileStore {
 	private final SyncStateTables syncState;
 	private final LocalPimTables localPim;
 	private final MailTables mail;
+	private final java.util.Map<Class<?>, Object> extensions = new java.util.HashMap<>();
 
 	private DerbyProfileStore(String profile, String url, Database db) {
 		this.profile = profile;
@@ -159,6 +160,45 @@ public final class DerbyProfileStore implements ProfileStore {
 	@Override
 	public MailStore mail() {
 		return mail;
+	}
+
+	/**
+	 * The tables of a {@link StoreExtension} in this database: its migration track is applied when the
+	 * extension is first used on this open database, then {@link StoreExtension#open} makes its access
+	 * object, which is kept for the life of the open database (one per extension class).
+	 */
+	public synchronized <T> T extension(StoreExtension<T> extension) throws StoreException {
+		Object o = extensions.get(extension.getClass());
+		if (o == null) {
+			Extensions.migrate(db, extension.name(), extension.migrations());
+			o = extension.open(new Extensions.Access(db));
+			extensions.put(extension.getClass(), o);
+		}
+		@SuppressWarnings("unchecked")
+		T t = (T) o;
+		return t;
+	}
+
+	/** The version an extension's track is at in this database, 0 if it never ran here. */
+	public int extensionVersion(String name) throws StoreException {
+		return db.read(c -> Extensions.version(c, name));
+	}
+
+	/** Implemented by the handles the {@link org.liaison.api.store.OfflineStore} service gives out. */
+	public interface Backed {
+		DerbyProfileStore derbyStore();
+	}
+
+	/** The Derby store behind a profile store (itself, or the one an OfflineStore handle shares). */
+	public static DerbyProfileStore of(ProfileStore store) throws StoreException {
+		if (store instanceof DerbyProfileStore d) {
+			return d;
+		}
+		if (store instanceof Backed b) {
+			return b.derbyStore();
+		}
+		throw new StoreException("the profile store " + store.profile() + " is not Liaison's Derby store ("
+				+ store.getClass().getName() + ")");
 	}
 
 	@Override

@@ -109,7 +109,7 @@ public class DerbyOfflineStore implements OfflineStore {
 	}
 
 	/** One caller's handle on a shared open database. */
-	private final class Handle implements ProfileStore {
+	private final class Handle implements ProfileStore, DerbyProfileStore.Backed {
 		private final String profile;
 		private final Shared shared;
 		private boolean closed;
@@ -122,6 +122,11 @@ public class DerbyOfflineStore implements OfflineStore {
 		@Override
 		public String profile() {
 			return profile;
+		}
+
+		@Override
+		public DerbyProfileStore derbyStore() {
+			return shared.store;
 		}
 
 		@Override
