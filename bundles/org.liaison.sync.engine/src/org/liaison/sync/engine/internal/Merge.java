@@ -1,13 +1,9 @@
 package org.liaison.sync.engine.internal;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 
 import org.liaison.api.model.ItemData;
@@ -15,16 +11,13 @@ import org.liaison.api.model.ItemKind;
 import org.liaison.api.sync.ConflictResolver;
 import org.liaison.api.sync.ConflictResolver.Resolution;
 import org.liaison.api.sync.FieldConflict;
-import org.liaison.api.sync.FieldDirection;
 import org.liaison.api.sync.Side;
 import org.liaison.api.sync.SyncPolicy;
+import org.liaison.sync.engine.merge.FieldMerge;
 
 /**
- * The 3-way, per-field merge: each side's content now against that side's last synced copy, with
- * each field's direction. A field changed on one side only takes that side's value (where its
- * direction lets it flow); changed on both to the same value is no conflict; changed on both to
- * different values is a true conflict, settled by the user's choice if there is one, else by the
- * conflict resolver under the pair's policy, or deferred.
+ * The engine's view of the 3-way, per-field merge ({@link FieldMerge}, shared with Go Offline): items
+ * in, items out, with the fields each side must change.
  */
 final class Merge {
 
@@ -55,7 +48,7 @@ final class Merge {
 	}
 
 	/**
-	 * Merges.
+	 * Merges (see {@link FieldMerge}, which holds the rules for the engine and for Go Offline).
 	 *
 	 * @param baseCrm the CRM side's last synced copy (empty for items never synced)
 	 * @param baseMailbox the mailbox side's last synced copy
@@ -66,87 +59,11 @@ final class Merge {
 	static Result merge(UUID ident, ItemKind kind, ItemData baseCrm, ItemData baseMailbox, ItemData crm,
 			ItemData mailbox, Instant crmModified, Instant mailboxModified, SyncPolicy policy, ConflictResolver resolver,
 			Map<String, Side> choices) {
-		TreeSet<String> names = new TreeSet<>();
-		names.addAll(baseCrm.fields().keySet());
-		names.addAll(baseMailbox.fields().keySet());
-		names.addAll(crm.fields().keySet());
-		names.addAll(mailbox.fields().keySet());
-		Map<String, String> outC = new TreeMap<>();
-		Map<String, String> outM = new TreeMap<>();
-		List<FieldConflict> conflicts = new ArrayList<>();
-		Map<String, Resolution> resolutions = new LinkedHashMap<>();
-		boolean deferred = false;
-		for (String f : names) {
-			String bc = baseCrm.get(f);
-			String bm = baseMailbox.get(f);
-			String vc = crm.get(f);
-			String vm = mailbox.get(f);
-			boolean cChanged = !Objects.equals(vc, bc);
-			boolean mChanged = !Objects.equals(vm, bm);
-			FieldDirection dir = policy.direction(f);
-			String rc;
-			String rm;
-			switch (dir) {
-				case NONE -> {
-					rc = vc;
-					rm = vm;
-				}
-				case CRM_TO_MAILBOX -> {
-					rc = vc;
-					rm = cChanged ? vc : vm;
-				}
-				case MAILBOX_TO_CRM -> {
-					rm = vm;
-					rc = mChanged ? vm : vc;
-				}
-				default -> {
-					if (Objects.equals(vc, vm)) {
-						rc = vc;
-						rm = vm;
-					} else if (cChanged && !mChanged) {
-						rc = vc;
-						rm = vc;
-					} else if (mChanged && !cChanged) {
-						rc = vm;
-						rm = vm;
-					} else {
-						// changed on both sides to different values (or the sides disagree with no change
-						// on either, as after a direction was set to two-way): a true conflict
-						FieldConflict fc = new FieldConflict(ident, kind, f, bc, vc, vm, crmModified, mailboxModified);
-						conflicts.add(fc);
-						Side chosen = choices.get(f);
-						Resolution r = chosen != null
-								? (chosen == Side.CRM ? Resolution.TAKE_CRM : Resolution.TAKE_MAILBOX)
-								: resolver.resolve(fc, policy.conflicts());
-						resolutions.put(f, r);
-						switch (r) {
-							case TAKE_CRM -> {
-								rc = vc;
-								rm = vc;
-							}
-							case TAKE_MAILBOX -> {
-								rc = vm;
-								rm = vm;
-							}
-							default -> {
-								deferred = true;
-								rc = vc;
-								rm = vm;
-							}
-						}
-					}
-				}
-			}
-			if (rc != null) {
-				outC.put(f, rc);
-			}
-			if (rm != null) {
-				outM.put(f, rm);
-			}
-		}
-		ItemData newC = new ItemData(crm.kind(), outC);
-		ItemData newM = new ItemData(mailbox.kind(), outM);
-		return new Result(newC, newM, conflicts, resolutions, deferred, diff(crm, newC), diff(mailbox, newM));
+		FieldMerge.Outcome o = FieldMerge.merge(ident, kind, baseCrm.fields(), baseMailbox.fields(), crm.fields(),
+				mailbox.fields(), crmModified, mailboxModified, policy, resolver, choices);
+		ItemData newC = new ItemData(crm.kind(), o.crm());
+		ItemData newM = new ItemData(mailbox.kind(), o.mailbox());
+		return new Result(newC, newM, o.conflicts(), o.resolutions(), o.deferred(), diff(crm, newC), diff(mailbox, newM));
 	}
 
 	/** The content {@code target} gets when an item of {@code source} is made there: the fields that flow. */
@@ -161,15 +78,7 @@ final class Merge {
 	}
 
 	static List<String> diff(ItemData before, ItemData after) {
-		TreeSet<String> names = new TreeSet<>(before.fields().keySet());
-		names.addAll(after.fields().keySet());
-		List<String> out = new ArrayList<>();
-		for (String f : names) {
-			if (!Objects.equals(before.get(f), after.get(f))) {
-				out.add(f);
-			}
-		}
-		return out;
+		return FieldMerge.changed(before.fields(), after.fields());
 	}
 
 	static ItemData empty(ItemKind kind) {
