@@ -1,0 +1,432 @@
+package org.liaison.offline.internal;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.liaison.api.crm.CrmClient;
+import org.liaison.api.crm.CrmException;
+import org.liaison.api.crm.CrmPage;
+import org.liaison.api.crm.CrmQuery;
+import org.liaison.api.crm.CrmRecord;
+import org.liaison.api.offline.CopyReport;
+import org.liaison.api.offline.OfflineEntity;
+import org.liaison.api.offline.OfflineFilter;
+import org.liaison.api.offline.OfflineRecord.Scope;
+import org.liaison.api.store.StoreException;
+import org.liaison.offline.internal.OfflineTables.EntityState;
+import org.liaison.offline.internal.OfflineTables.Fetched;
+
+/**
+ * Copies records into the offline store and keeps them current. A type's first copy saves its delta link
+ * before it starts and its paging position with every page (in the page's transaction), with an
+ * initial-copy flag: an interrupted first copy goes on from the page after the last one saved. Pages are
+ * fetched one ahead while the previous one is written. Afterwards the records they point to are fetched
+ * (one level), and every type is brought up to date by its delta link: Dynamics tracks changes without
+ * a filter, so changed ids are asked, 50 at a time, whether the filter selects them now.
+ */
+final class Copier {
+
+	private static final int CHUNK = 50;
+
+	private final OfflineTables t;
+	private final CrmClient client;
+	private final Clock clock;
+	private final UUID me;
+	private final IProgressMonitor monitor;
+	private final Hook hook;
+	private final Map<OfflineEntity, Long> copied = new EnumMap<>(OfflineEntity.class);
+	private final List<String> problems = new ArrayList<>();
+	private long references;
+	private long refreshed;
+	private long removed;
+	private int resumed;
+	private boolean dropped;
+	private ExecutorService ahead;
+
+	Copier(OfflineTables t, CrmClient client, Clock clock, UUID me, IProgressMonitor monitor, Hook hook) {
+		this.t = t;
+		this.client = client;
+		this.clock = clock;
+		this.me = me;
+		this.monitor = monitor;
+		this.hook = hook;
+	}
+
+	/** First copies (continued where they stopped), references, then the delta refresh of every type. */
+	CopyReport run(List<OfflineFilter> filters) throws CrmException, StoreException {
+		long t0 = System.nanoTime();
+		long r0 = client.stats().requests();
+		boolean complete = false;
+		ahead = Executors.newSingleThreadExecutor(r -> {
+			Thread th = new Thread(r, "liaison-offline-prefetch");
+			th.setDaemon(true);
+			return th;
+		});
+		try {
+			List<EntityState> states = new ArrayList<>();
+			long expected = 0;
+			for (OfflineFilter f : filters) {
+				EntityState st = prepare(f);
+				if (st != null) {
+					states.add(st);
+					if (st.initialCopy() && st.expected() > 0) {
+						expected += Math.max(0, st.expected() - st.copied());
+					}
+				}
+			}
+			monitor.beginTask("Going offline", expected > 0 ? (int) Math.min(Integer.MAX_VALUE, expected)
+					: IProgressMonitor.UNKNOWN);
+			boolean changed = dropped;
+			for (int i = 0; i < states.size(); i++) {
+				EntityState st = states.get(i);
+				if (st.initialCopy()) {
+					states.set(i, copy(st));
+					changed = true;
+				}
+			}
+			for (int i = 0; i < states.size(); i++) {
+				EntityState st = states.get(i);
+				if (!st.initialCopy() && st.deltaLink() != null) {
+					long before = refreshed + removed;
+					states.set(i, refresh(st, filter(filters, st.entity())));
+					changed |= refreshed + removed > before;
+				}
+			}
+			if (changed) {
+				references();
+			}
+			complete = true;
+		} finally {
+			ahead.shutdownNow();
+			monitor.done();
+		}
+		return report(complete, r0, t0);
+	}
+
+	CopyReport report(boolean complete, long r0, long t0) {
+		return new CopyReport(copied, references, refreshed, removed, resumed, complete, client.stats().requests() - r0,
+				(System.nanoTime() - t0) / 1e9, problems);
+	}
+
+	private static OfflineFilter filter(List<OfflineFilter> filters, OfflineEntity e) {
+		for (OfflineFilter f : filters) {
+			if (f.entity() == e) {
+				return f;
+			}
+		}
+		throw new IllegalStateException("no filter for " + e);
+	}
+
+	/** The type's copy state for this run: a new generation when its filter changed; null for a type not taken. */
+	private EntityState prepare(OfflineFilter f) throws StoreException {
+		OfflineEntity e = f.entity();
+		EntityState st = t.read(c -> t.entityState(c, e));
+		if (!f.enabled()) {
+			if (st != null && (st.usedFilter() != null || st.deltaLink() != null || st.initialCopy())) {
+				EntityState off = new EntityState(e, false, f.filter(), null, st.gen(), false, null, null, 0, -1, null, null);
+				t.write(c -> {
+					t.putEntityState(c, off);
+					t.dropEntity(c, e);
+					return null;
+				});
+				dropped = true;
+			}
+			return null;
+		}
+		String resolved = f.resolve(me, clock.instant());
+		if (st == null || !st.enabled() || !Objects.equals(st.usedFilter(), resolved)
+				|| !st.initialCopy() && st.deltaLink() == null) {
+			EntityState fresh = new EntityState(e, true, f.filter(), resolved, st == null ? 1 : st.gen() + 1, true, null,
+					null, 0, -1, null, st == null ? null : st.refreshedAt());
+			t.write(c -> {
+				t.putEntityState(c, fresh);
+				return null;
+			});
+			return fresh;
+		}
+		if (st.initialCopy() && (st.nextLink() != null || st.copied() > 0)) {
+			resumed++;
+		}
+		return st;
+	}
+
+	private CrmQuery query(OfflineEntity e, String filter) {
+		return new CrmQuery(Catalog.select(e), filter, null, null, Catalog.expand(e), false);
+	}
+
+	/** The first copy of one type, from its saved position. */
+	private EntityState copy(EntityState start) throws CrmException, StoreException {
+		OfflineEntity e = start.entity();
+		EntityState st = start;
+		if (st.deltaLink() == null) {
+			monitor.subTask(e.entitySet() + ": starting change tracking");
+			String link = client.changes(e.entitySet(), List.of(e.key()), null, IGNORE, monitor);
+			EntityState withLink = new EntityState(e, true, st.filter(), st.usedFilter(), st.gen(), true, null, link, 0,
+					st.expected(), null, st.refreshedAt());
+			t.write(c -> {
+				t.putEntityState(c, withLink);
+				return null;
+			});
+			st = withLink;
+			hook.step("tracking");
+		}
+		CrmPage page;
+		if (st.nextLink() != null) {
+			try {
+				page = client.next(new CrmPage(e.entitySet(), List.of(), st.nextLink(), -1));
+			} catch (CrmException refused) {
+				if (refused.kind() != CrmException.Kind.BAD_REQUEST && refused.kind() != CrmException.Kind.TOKEN_EXPIRED) {
+					throw refused;
+				}
+				// the paging position is no longer valid: read again from the start (writes are upserts)
+				page = client.query(e.entitySet(), query(e, st.usedFilter()).withCount());
+			}
+		} else {
+			page = client.query(e.entitySet(), query(e, st.usedFilter()).withCount());
+		}
+		long expected = page.count() >= 0 ? page.count() : st.expected();
+		long done = st.copied();
+		while (page != null) {
+			String next = page.nextLink();
+			CrmPage current = page;
+			Future<CrmPage> following = next == null ? null : ahead.submit(() -> client.next(current));
+			List<Fetched> rows = convert(e, page.records());
+			done += rows.size();
+			EntityState now = new EntityState(e, true, st.filter(), st.usedFilter(), st.gen(), next != null, next,
+					st.deltaLink(), done, expected, next == null ? clock.instant() : null, st.refreshedAt());
+			t.write(c -> {
+				t.putFetched(c, e, Scope.FILTER, now.gen(), rows);
+				t.putEntityState(c, now);
+				if (now.nextLink() == null) {
+					t.demoteStale(c, e, now.gen());
+				}
+				return null;
+			});
+			st = now;
+			copied.merge(e, (long) rows.size(), Long::sum);
+			monitor.subTask(e.entitySet() + ": " + done + (expected > 0 ? " of " + expected : ""));
+			monitor.worked(rows.size());
+			hook.step("page");
+			if (monitor.isCanceled()) {
+				if (following != null) {
+					following.cancel(true);
+				}
+				throw new OperationCanceledException();
+			}
+			page = following == null ? null : await(following);
+		}
+		return st;
+	}
+
+	private static CrmPage await(Future<CrmPage> f) throws CrmException {
+		try {
+			return f.get();
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new OperationCanceledException();
+		} catch (ExecutionException e) {
+			if (e.getCause() instanceof CrmException ce) {
+				throw ce;
+			}
+			if (e.getCause() instanceof RuntimeException re) {
+				throw re;
+			}
+			throw new IllegalStateException(e.getCause());
+		}
+	}
+
+	private List<Fetched> convert(OfflineEntity e, List<CrmRecord> records) {
+		List<Fetched> out = new ArrayList<>(records.size());
+		for (CrmRecord r : records) {
+			try {
+				out.add(new Fetched(r.id(), r.etag(), Values.fromCrm(e, r)));
+			} catch (RuntimeException bad) {
+				problems.add("the " + e.logicalName() + " " + r.id() + " was not taken offline: its values cannot be read ("
+						+ bad.getMessage() + ")");
+			}
+		}
+		return out;
+	}
+
+	private static final CrmClient.ChangeSink IGNORE = new CrmClient.ChangeSink() {
+		@Override
+		public void changed(CrmRecord record) {
+			// a first change-tracking call lists everything: only its delta link is wanted
+		}
+
+		@Override
+		public void deleted(UUID id) {
+			// none on a first call
+		}
+	};
+
+	/** Brings one type up to date by its delta link. */
+	private EntityState refresh(EntityState st, OfflineFilter f) throws CrmException, StoreException {
+		OfflineEntity e = st.entity();
+		Map<UUID, String> changed = new LinkedHashMap<>();
+		List<UUID> deleted = new ArrayList<>();
+		String link;
+		monitor.subTask(e.entitySet() + ": reading changes");
+		try {
+			link = client.changes(e.entitySet(), List.of(e.key()), st.deltaLink(), new CrmClient.ChangeSink() {
+				@Override
+				public void changed(CrmRecord r) {
+					changed.put(r.id(), r.etag());
+				}
+
+				@Override
+				public void deleted(UUID id) {
+					deleted.add(id);
+				}
+			}, monitor);
+		} catch (CrmException expired) {
+			if (expired.kind() != CrmException.Kind.TOKEN_EXPIRED) {
+				throw expired;
+			}
+			// the CRM no longer knows the link: copy the type again as a new generation
+			EntityState again = new EntityState(e, true, st.filter(), st.usedFilter(), st.gen() + 1, true, null, null, 0,
+					-1, null, st.refreshedAt());
+			t.write(c -> {
+				t.putEntityState(c, again);
+				return null;
+			});
+			return copy(again);
+		}
+		Map<UUID, Character> known = t.read(c -> t.states(c, changed.keySet()));
+		List<UUID> ids = new ArrayList<>(changed.keySet());
+		Set<UUID> inScope = new LinkedHashSet<>();
+		for (int from = 0; from < ids.size(); from += CHUNK) {
+			List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+			String byId = idFilter(e, chunk);
+			String filter = st.usedFilter() == null ? byId : "(" + st.usedFilter() + ") and (" + byId + ")";
+			List<CrmRecord> got = new ArrayList<>();
+			client.queryAll(e.entitySet(), query(e, filter), got::add, monitor);
+			List<Fetched> rows = convert(e, got);
+			for (Fetched r : rows) {
+				inScope.add(r.id());
+			}
+			t.write(c -> {
+				t.putFetched(c, e, Scope.FILTER, st.gen(), rows);
+				return null;
+			});
+			refreshed += rows.size();
+		}
+		// changed, known here, no longer selected: fresh values, kept as references while something points to them
+		List<UUID> left = new ArrayList<>();
+		for (UUID id : ids) {
+			if (!inScope.contains(id) && known.containsKey(id)) {
+				left.add(id);
+			}
+		}
+		fetchById(e, left, Scope.REFERENCE);
+		List<UUID> gone = new ArrayList<>();
+		for (UUID id : deleted) {
+			gone.add(id);
+		}
+		Map<UUID, Character> goneKnown = t.read(c -> t.states(c, gone));
+		EntityState after = new EntityState(e, true, st.filter(), st.usedFilter(), st.gen(), false, null, link, st.copied(),
+				st.expected(), st.copiedAt(), clock.instant());
+		t.write(c -> {
+			t.demote(c, left);
+			for (Map.Entry<UUID, Character> g : goneKnown.entrySet()) {
+				// deleted in the CRM: gone from the copy, unless offline changes wait (the replay settles those)
+				if (g.getValue() == OfflineTables.SYNCED) {
+					t.deleteRecord(c, g.getKey());
+				}
+			}
+			t.putEntityState(c, after);
+			return null;
+		});
+		removed += left.size() + goneKnown.values().stream().filter(v -> v == OfflineTables.SYNCED).count();
+		hook.step("refresh");
+		return after;
+	}
+
+	private static String idFilter(OfflineEntity e, List<UUID> ids) {
+		StringBuilder b = new StringBuilder();
+		for (UUID id : ids) {
+			b.append(b.length() == 0 ? "" : " or ").append(e.key()).append(" eq ").append(id);
+		}
+		return b.toString();
+	}
+
+	/** Fetches records by id (no filter) and puts them in the copy. Returns how many the CRM had. */
+	private int fetchById(OfflineEntity e, List<UUID> ids, Scope scope) throws CrmException, StoreException {
+		int n = 0;
+		for (int from = 0; from < ids.size(); from += CHUNK) {
+			List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+			List<CrmRecord> got = new ArrayList<>();
+			client.queryAll(e.entitySet(), query(e, idFilter(e, chunk)), got::add, monitor);
+			List<Fetched> rows = convert(e, got);
+			t.write(c -> {
+				t.putFetched(c, e, scope, 0, rows);
+				return null;
+			});
+			n += rows.size();
+			if (monitor.isCanceled()) {
+				throw new OperationCanceledException();
+			}
+		}
+		return n;
+	}
+
+	/**
+	 * Fetches the records that records in the copy point to (accounts, contacts, leads, opportunities) and
+	 * are not in it, and drops references nothing points to any more.
+	 */
+	void references() throws CrmException, StoreException {
+		monitor.subTask("records the copy points to");
+		Set<String> refs = t.read(t::references);
+		Map<OfflineEntity, List<UUID>> wanted = new EnumMap<>(OfflineEntity.class);
+		Set<UUID> all = new java.util.HashSet<>();
+		for (String r : refs) {
+			String[] p = Values.parseRef(r);
+			OfflineEntity target = p == null ? null : OfflineEntity.of(p[0]);
+			if (target != null && !target.activity()) {
+				UUID id = UUID.fromString(p[1]);
+				all.add(id);
+				wanted.computeIfAbsent(target, k -> new ArrayList<>()).add(id);
+			}
+		}
+		Map<UUID, Character> present = t.read(c -> t.states(c, all));
+		for (Map.Entry<OfflineEntity, List<UUID>> w : wanted.entrySet()) {
+			List<UUID> missing = new ArrayList<>();
+			for (UUID id : w.getValue()) {
+				if (!present.containsKey(id)) {
+					missing.add(id);
+				}
+			}
+			references += fetchById(w.getKey(), missing, Scope.REFERENCE);
+		}
+		List<UUID> orphans = new ArrayList<>();
+		for (UUID id : t.read(t::referenceOnly)) {
+			if (!all.contains(id)) {
+				orphans.add(id);
+			}
+		}
+		if (!orphans.isEmpty()) {
+			t.write(c -> {
+				for (UUID id : orphans) {
+					t.deleteRecord(c, id);
+				}
+				return null;
+			});
+			removed += orphans.size();
+		}
+		hook.step("references");
+	}
+}
