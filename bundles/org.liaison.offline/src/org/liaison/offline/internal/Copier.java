@@ -41,6 +41,7 @@ import org.liaison.offline.internal.OfflineTables.Fetched;
 final class Copier {
 
 	private static final int CHUNK = 50;
+	private static final int TX_ROWS = 1000;
 
 	private final OfflineTables t;
 	private final CrmClient client;
@@ -56,6 +57,11 @@ final class Copier {
 	private int resumed;
 	private boolean dropped;
 	private ExecutorService ahead;
+	/**
+	 * Where the run's time went, in nanoseconds: [0] waiting for pages, [1] converting, [2] storing, [3] starting
+	 * change tracking, [4] delta refreshes, [5] the references pass.
+	 */
+	final long[] nanos = new long[6];
 
 	Copier(OfflineTables t, CrmClient client, Clock clock, UUID me, IProgressMonitor monitor, Hook hook) {
 		this.t = t;
@@ -102,12 +108,16 @@ final class Copier {
 				EntityState st = states.get(i);
 				if (!st.initialCopy() && st.deltaLink() != null) {
 					long before = refreshed + removed;
+					long x0 = System.nanoTime();
 					states.set(i, refresh(st, filter(filters, st.entity())));
+					nanos[4] += System.nanoTime() - x0;
 					changed |= refreshed + removed > before;
 				}
 			}
 			if (changed) {
+				long f0 = System.nanoTime();
 				references();
+				nanos[5] += System.nanoTime() - f0;
 			}
 			complete = true;
 		} finally {
@@ -174,7 +184,9 @@ final class Copier {
 		EntityState st = start;
 		if (st.deltaLink() == null) {
 			monitor.subTask(e.entitySet() + ": starting change tracking");
+			long k0 = System.nanoTime();
 			String link = client.changes(e.entitySet(), List.of(e.key()), null, IGNORE, monitor);
+			nanos[3] += System.nanoTime() - k0;
 			EntityState withLink = new EntityState(e, true, st.filter(), st.usedFilter(), st.gen(), true, null, link, 0,
 					st.expected(), null, st.refreshedAt());
 			t.write(c -> {
@@ -185,6 +197,7 @@ final class Copier {
 			hook.step("tracking");
 		}
 		CrmPage page;
+		long q0 = System.nanoTime();
 		if (st.nextLink() != null) {
 			try {
 				page = client.next(new CrmPage(e.entitySet(), List.of(), st.nextLink(), -1));
@@ -198,24 +211,43 @@ final class Copier {
 		} else {
 			page = client.query(e.entitySet(), query(e, st.usedFilter()).withCount());
 		}
+		nanos[0] += System.nanoTime() - q0;
 		long expected = page.count() >= 0 ? page.count() : st.expected();
+		// a type with no rows yet: its pages hold each record once, so they are inserted without looking
+		boolean fresh = !t.read(c -> t.any(c, e));
 		long done = st.copied();
 		while (page != null) {
 			String next = page.nextLink();
 			CrmPage current = page;
 			Future<CrmPage> following = next == null ? null : ahead.submit(() -> client.next(current));
+			long c0 = System.nanoTime();
 			List<Fetched> rows = convert(e, page.records());
+			nanos[1] += System.nanoTime() - c0;
 			done += rows.size();
 			EntityState now = new EntityState(e, true, st.filter(), st.usedFilter(), st.gen(), next != null, next,
 					st.deltaLink(), done, expected, next == null ? clock.instant() : null, st.refreshedAt());
+			long p0 = System.nanoTime();
+			// transactions of at most TX_ROWS rows (Derby escalates a transaction's row locks to a table lock
+			// at 5,000); the paging position goes with the page's last rows, so a crash in between reads the
+			// page again and puts its first rows a second time, as updates
+			int from = 0;
+			for (; rows.size() - from > TX_ROWS; from += TX_ROWS) {
+				List<Fetched> part = rows.subList(from, from + TX_ROWS);
+				t.write(c -> {
+					t.putFetched(c, e, Scope.FILTER, now.gen(), part, fresh);
+					return null;
+				});
+			}
+			List<Fetched> last = rows.subList(from, rows.size());
 			t.write(c -> {
-				t.putFetched(c, e, Scope.FILTER, now.gen(), rows);
+				t.putFetched(c, e, Scope.FILTER, now.gen(), last, fresh);
 				t.putEntityState(c, now);
 				if (now.nextLink() == null) {
 					t.demoteStale(c, e, now.gen());
 				}
 				return null;
 			});
+			nanos[2] += System.nanoTime() - p0;
 			st = now;
 			copied.merge(e, (long) rows.size(), Long::sum);
 			monitor.subTask(e.entitySet() + ": " + done + (expected > 0 ? " of " + expected : ""));
@@ -227,7 +259,9 @@ final class Copier {
 				}
 				throw new OperationCanceledException();
 			}
+			long w0 = System.nanoTime();
 			page = following == null ? null : await(following);
+			nanos[0] += System.nanoTime() - w0;
 		}
 		return st;
 	}
@@ -253,7 +287,7 @@ final class Copier {
 		List<Fetched> out = new ArrayList<>(records.size());
 		for (CrmRecord r : records) {
 			try {
-				out.add(new Fetched(r.id(), r.etag(), Values.fromCrm(e, r)));
+				out.add(new Fetched(e, r.id(), r.etag(), Values.fromCrm(e, r)));
 			} catch (RuntimeException bad) {
 				problems.add("the " + e.logicalName() + " " + r.id() + " was not taken offline: its values cannot be read ("
 						+ bad.getMessage() + ")");

@@ -126,6 +126,12 @@ public class OfflineBenchmark implements Benchmark {
 				long copied = go.copiedTotal();
 				rows.add(new Row("go offline: every record of the 7 types (HTTPS, parse, store)", copied, go.seconds(),
 						go.requests(), go.requests()));
+				long[] parts = copy.lastCopy;
+				rows.add(new Row("  of which waiting for the CRM's pages (server on this machine)", copied, parts[0] / 1e9, 0, 0));
+				rows.add(new Row("  of which Liaison's own work: converting and storing", copied, (parts[1] + parts[2]) / 1e9,
+						0, 0));
+				rows.add(new Row("    converting (JSON to the copy's text form)", copied, parts[1] / 1e9, 0, 0));
+				rows.add(new Row("    storing (one transaction per page)", copied, parts[2] / 1e9, 0, 0));
 				long dbBytes = size(db);
 
 				m.subTask("raw batched insert of the same rows");
@@ -275,17 +281,18 @@ public class OfflineBenchmark implements Benchmark {
 		out.println("Go Offline against the reference CRM server over HTTPS (TLS 1.3) on 127.0.0.1, "
 				+ Runtime.getRuntime().availableProcessors() + " cores, load average " + String.format("%.1f", load)
 				+ " before the run; " + onServer + " records of the 7 types in the organization");
-		out.printf("%-72s %9s %9s %11s %9s %10s %13s%n", "what", "items", "seconds", "items/s", "requests", "HTTP calls",
+		out.printf("%-84s %9s %9s %11s %9s %10s %13s%n", "what", "items", "seconds", "items/s", "requests", "HTTP calls",
 				"requests/item");
 		for (Row r : rows) {
-			out.printf("%-72s %9d %9.2f %11.0f %9d %10d %13.3f%n", r.what, r.items, r.seconds, r.items / r.seconds, r.requests,
+			out.printf("%-84s %9d %9.2f %11.0f %9d %10d %13.3f%n", r.what, r.items, r.seconds, r.items / r.seconds, r.requests,
 					r.calls, r.items == 0 ? 0.0 : (double) r.requests / r.items);
 		}
 		Row go = rows.get(0);
-		Row raw = rows.get(1);
+		Row own = rows.get(2);
+		Row raw = rows.get(5);
 		double ratio = raw.seconds / go.seconds;
-		out.printf("going offline runs at %.2fx the raw insert's speed (goal: at least 0.5x: %s)%n", ratio,
-				ratio >= 0.5 ? "met" : "NOT met");
+		out.printf("going offline runs at %.2fx the raw insert's speed end to end, server included (goal: at least 0.5x: %s);"
+				+ " Liaison's own part at %.2fx%n", ratio, ratio >= 0.5 ? "met" : "NOT met", raw.seconds / own.seconds);
 		out.printf("offline database: %.1f MB for %d records, %.2f MB per 10,000 records (encrypted, with indexes and log)%n",
 				dbBytes / 1e6, copied, dbBytes / 1e6 / copied * 10_000);
 		out.println("requests = Web API requests (each inside a $batch counts, as service protection counts them)");

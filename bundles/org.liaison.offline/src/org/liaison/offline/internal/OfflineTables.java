@@ -249,8 +249,39 @@ final class OfflineTables {
 		}
 	}
 
-	/** A record as the server gave it. */
-	record Fetched(UUID id, String etag, TreeMap<String, String> fields) {
+	/**
+	 * A record as the server gave it, with what the table keeps of it worked out beforehand (outside the
+	 * write transaction): its stored text and the columns derived from it.
+	 */
+	record Fetched(UUID id, String etag, TreeMap<String, String> fields, String json, Derived derived) {
+		Fetched(OfflineEntity e, UUID id, String etag, TreeMap<String, String> fields) {
+			this(id, etag, fields, Values.write(fields), Derived.of(e, fields));
+		}
+	}
+
+	/** The columns found by name, email, parent and reference. */
+	record Derived(String name, String email, String parent, String refs) {
+		static Derived of(OfflineEntity e, SortedMap<String, String> view) {
+			if (view == null) {
+				return new Derived(null, null, null, null);
+			}
+			StringBuilder b = new StringBuilder();
+			for (String r : Values.references(e, view)) {
+				if (b.length() + r.length() + 1 > 4000) {
+					break;
+				}
+				b.append(b.length() == 0 ? "" : " ").append(r);
+			}
+			return new Derived(clip(lower(Records.name(e, view)), 400), clip(lower(view.get("emailaddress1")), 200),
+					clip(Records.parent(e, view), 200), b.length() == 0 ? null : b.toString());
+		}
+
+		void bind(PreparedStatement ps, int at) throws SQLException {
+			ps.setString(at, name);
+			ps.setString(at + 1, email);
+			ps.setString(at + 2, parent);
+			ps.setString(at + 3, refs);
+		}
 	}
 
 	private static final String ROW_COLUMNS = "ID, ENTITY, SCOPE, GEN, ETAG, STATE, BASE, BASE_LONG, LOCAL_VIEW";
@@ -327,6 +358,16 @@ final class OfflineTables {
 	 */
 	void putFetched(Connection c, OfflineEntity e, OfflineRecord.Scope scope, int gen, List<Fetched> rows)
 			throws SQLException {
+		putFetched(c, e, scope, gen, rows, false);
+	}
+
+	/**
+	 * As {@link #putFetched(Connection, OfflineEntity, OfflineRecord.Scope, int, List)}; {@code fresh} says
+	 * that none of the rows can be in the table (a first copy's pages of a type that had no rows when it
+	 * began), so they are inserted without looking.
+	 */
+	void putFetched(Connection c, OfflineEntity e, OfflineRecord.Scope scope, int gen, List<Fetched> rows, boolean fresh)
+			throws SQLException {
 		if (rows.isEmpty()) {
 			return;
 		}
@@ -334,12 +375,21 @@ final class OfflineTables {
 		for (Fetched f : rows) {
 			ids.add(f.id());
 		}
+		if (fresh) {
+			try {
+				insertAll(c, e, scope, gen, rows);
+				return;
+			} catch (SQLException dup) {
+				if (!duplicate(dup)) {
+					throw dup;
+				}
+				// a record came twice after all: the rows before it are in; put the page again, looking
+			}
+		}
 		Map<UUID, Character> known = states(c, ids);
 		char sc = scope == OfflineRecord.Scope.FILTER ? 'F' : 'R';
 		List<Fetched> pending = new ArrayList<>();
-		try (PreparedStatement ins = known.size() == rows.size() ? null
-				: c.prepareStatement("INSERT INTO OFFLINE_RECORD (ID, ENTITY, SCOPE, GEN, ETAG, STATE, NAME_LC, EMAIL_LC,"
-						+ " PARENT, REFS, BASE, BASE_LONG, LOCAL_VIEW) VALUES (?, ?, ?, ?, ?, 'C', ?, ?, ?, ?, ?, ?, NULL)");
+		try (PreparedStatement ins = known.size() == rows.size() ? null : c.prepareStatement(INSERT);
 				PreparedStatement upd = known.isEmpty() ? null
 						: c.prepareStatement("UPDATE OFFLINE_RECORD SET ETAG = ?, NAME_LC = ?, EMAIL_LC = ?, PARENT = ?,"
 								+ " REFS = ?, BASE = ?, BASE_LONG = ?" + (sc == 'F' ? ", SCOPE = 'F', GEN = ?" : "")
@@ -348,23 +398,17 @@ final class OfflineTables {
 			boolean updates = false;
 			for (Fetched f : rows) {
 				Character state = known.get(f.id());
-				String json = Values.write(f.fields());
+				String json = f.json();
 				if (state == null) {
-					ins.setString(1, f.id().toString());
-					ins.setInt(2, code(e));
-					ins.setString(3, String.valueOf(sc));
-					ins.setInt(4, gen);
-					ins.setString(5, f.etag());
-					bindDerived(ins, 6, e, f.fields());
-					bindBase(ins, 10, json);
+					bindInsert(ins, e, sc, gen, f);
 					ins.addBatch();
 					inserts = true;
 				} else {
 					upd.setString(1, f.etag());
 					if (state == SYNCED) {
-						bindDerived(upd, 2, e, f.fields());
+						f.derived().bind(upd, 2);
 					} else {
-						bindDerived(upd, 2, e, null);
+						Derived.of(e, null).bind(upd, 2);
 						pending.add(f);
 					}
 					bindBase(upd, 6, json);
@@ -389,6 +433,40 @@ final class OfflineTables {
 		}
 	}
 
+	private static final String INSERT = "INSERT INTO OFFLINE_RECORD (ID, ENTITY, SCOPE, GEN, ETAG, STATE, NAME_LC,"
+			+ " EMAIL_LC, PARENT, REFS, BASE, BASE_LONG, LOCAL_VIEW) VALUES (?, ?, ?, ?, ?, 'C', ?, ?, ?, ?, ?, ?, NULL)";
+
+	private static void insertAll(Connection c, OfflineEntity e, OfflineRecord.Scope scope, int gen, List<Fetched> rows)
+			throws SQLException {
+		try (PreparedStatement ins = c.prepareStatement(INSERT)) {
+			for (Fetched f : rows) {
+				bindInsert(ins, e, scope == OfflineRecord.Scope.FILTER ? 'F' : 'R', gen, f);
+				ins.addBatch();
+			}
+			ins.executeBatch();
+		}
+	}
+
+	private static void bindInsert(PreparedStatement ins, OfflineEntity e, char scope, int gen, Fetched f)
+			throws SQLException {
+		ins.setString(1, f.id().toString());
+		ins.setInt(2, code(e));
+		ins.setString(3, String.valueOf(scope));
+		ins.setInt(4, gen);
+		ins.setString(5, f.etag());
+		f.derived().bind(ins, 6);
+		bindBase(ins, 10, f.json());
+	}
+
+	private static boolean duplicate(SQLException e) {
+		for (SQLException x = e; x != null; x = x.getNextException()) {
+			if ("23505".equals(x.getSQLState())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private static void bindBase(PreparedStatement ps, int at, String json) throws SQLException {
 		if (json.length() <= INLINE) {
 			ps.setString(at, json);
@@ -397,29 +475,6 @@ final class OfflineTables {
 			ps.setNull(at, Types.VARCHAR);
 			ps.setString(at + 1, json);
 		}
-	}
-
-	/** Binds NAME_LC, EMAIL_LC, PARENT and REFS of a view (all null for {@code view == null}). */
-	private static void bindDerived(PreparedStatement ps, int at, OfflineEntity e, SortedMap<String, String> view)
-			throws SQLException {
-		if (view == null) {
-			for (int i = 0; i < 4; i++) {
-				ps.setNull(at + i, Types.VARCHAR);
-			}
-			return;
-		}
-		ps.setString(at, clip(lower(Records.name(e, view)), 400));
-		ps.setString(at + 1, clip(lower(view.get("emailaddress1")), 200));
-		ps.setString(at + 2, clip(Records.parent(e, view), 200));
-		List<String> refs = Values.references(e, view);
-		StringBuilder b = new StringBuilder();
-		for (String r : refs) {
-			if (b.length() + r.length() + 1 > 4000) {
-				break;
-			}
-			b.append(b.length() == 0 ? "" : " ").append(r);
-		}
-		ps.setString(at + 3, b.length() == 0 ? null : b.toString());
 	}
 
 	private static String lower(String s) {
@@ -438,7 +493,7 @@ final class OfflineTables {
 			ps.setString(1, id.toString());
 			ps.setInt(2, code(e));
 			ps.setInt(3, gen);
-			bindDerived(ps, 4, e, view);
+			Derived.of(e, view).bind(ps, 4);
 			ps.setString(8, Values.write(view));
 			ps.executeUpdate();
 		}
@@ -513,7 +568,7 @@ final class OfflineTables {
 			} else {
 				ps.setString(2, Values.write(view));
 			}
-			bindDerived(ps, 3, r.entity(), state == DELETED ? null : view);
+			Derived.of(r.entity(), state == DELETED ? null : view).bind(ps, 3);
 			ps.setString(7, id.toString());
 			ps.executeUpdate();
 		}
@@ -599,6 +654,16 @@ final class OfflineTables {
 				ps.addBatch();
 			}
 			ps.executeBatch();
+		}
+	}
+
+	/** Whether the copy holds any record of a type. */
+	boolean any(Connection c, OfflineEntity e) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM OFFLINE_RECORD WHERE ENTITY = ? FETCH FIRST 1 ROWS ONLY")) {
+			ps.setInt(1, code(e));
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next();
+			}
 		}
 	}
 
