@@ -73,7 +73,7 @@ public class OfflineCommand implements Command {
 				  new, edit, delete, list   offline work on records (TYPE: accounts, contacts, leads,
 				             opportunities, emails, appointments, tasks; lookups as accounts(ID))
 
-				  --profile FILE        the profile (Java properties; keys in docs/architecture.md, Go Offline)
+				  --profile FILE        the profile (Java properties; keys in docs/profile.md)
 				  --pin SHA256          pin the CRM's self-signed certificate (compare the fingerprint first)
 				  --conflicts POLICY    crm-wins (default), offline-wins, newest, ask
 				  --batch N             offline changes per $batch when going online (default 100; 1: none)
