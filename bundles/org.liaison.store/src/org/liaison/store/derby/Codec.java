@@ -79,6 +79,61 @@ final class Codec {
 		return instant(rs.getTimestamp(col));
 	}
 
+	/** IN lists are cut into pieces of this many parameters. */
+	static final int IN_CHUNK = 256;
+
+	/** Handles one row of a result. */
+	@FunctionalInterface
+	interface Rows {
+		void row(ResultSet rs) throws SQLException;
+	}
+
+	/**
+	 * Runs {@code head + "?, ?, ..." + tail} for the keys, a chunk at a time, with {@code leading}
+	 * bound first; every row of every chunk goes to {@code rows}.
+	 */
+	static void inList(java.sql.Connection c, String head, String tail, List<String> keys, Rows rows,
+			Object... leading) throws SQLException {
+		for (List<String> chunk : chunks(keys)) {
+			try (PreparedStatement ps = c.prepareStatement(head + marks(chunk.size()) + tail)) {
+				int i = 1;
+				for (Object o : leading) {
+					ps.setObject(i++, o);
+				}
+				for (String k : chunk) {
+					ps.setString(i++, k);
+				}
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						rows.row(rs);
+					}
+				}
+			}
+		}
+	}
+
+	/**
+	 * Cuts an IN list into pieces of at most {@value #IN_CHUNK}, each padded (by repeating its last
+	 * value, which IN ignores) to a power of two: so that a query has only a few shapes, which Derby
+	 * compiles once and keeps in its statement cache.
+	 */
+	static <T> List<List<T>> chunks(List<T> all) {
+		List<List<T>> out = new ArrayList<>();
+		for (int i = 0; i < all.size(); i += IN_CHUNK) {
+			List<T> piece = new ArrayList<>(all.subList(i, Math.min(all.size(), i + IN_CHUNK)));
+			int size = Integer.highestOneBit(piece.size());
+			if (size < piece.size()) {
+				size <<= 1;
+			}
+			T last = piece.get(piece.size() - 1);
+			while (piece.size() < size) {
+				piece.add(last);
+			}
+			out.add(piece);
+		}
+		return out;
+	}
+
 	/** "?, ?, ?" for an IN list of {@code n} parameters. */
 	static String marks(int n) {
 		StringBuilder b = new StringBuilder(n * 3);

@@ -67,14 +67,17 @@ final class Database implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Runs {@code work} on a reader connection (auto-commit, read committed). A read that Derby
-	 * chose as a deadlock victim (a reader's row locks against the writer's) is run again.
-	 */
-	<T> T read(SqlWork<T> work) throws StoreException {
+	/** A call that may be run again. */
+	@FunctionalInterface
+	private interface Attempt<T> {
+		T run() throws StoreException;
+	}
+
+	/** Runs {@code call}, again if Derby chose its transaction as a deadlock victim or a lock timed out. */
+	private static <T> T retrying(Attempt<T> call) throws StoreException {
 		for (int attempt = 1;; attempt++) {
 			try {
-				return readOnce(work);
+				return call.run();
 			} catch (StoreException e) {
 				if (attempt >= LOCK_TRIES || !(e.getCause() instanceof SQLException se) || !lockConflict(se)) {
 					throw e;
@@ -82,6 +85,14 @@ final class Database implements AutoCloseable {
 				pause(attempt);
 			}
 		}
+	}
+
+	/**
+	 * Runs {@code work} on a reader connection (auto-commit, read committed). A read that Derby
+	 * chose as a deadlock victim (a reader's row locks against the writer's) is run again.
+	 */
+	<T> T read(SqlWork<T> work) throws StoreException {
+		return retrying(() -> readOnce(work));
 	}
 
 	private <T> T readOnce(SqlWork<T> work) throws StoreException {
@@ -107,16 +118,7 @@ final class Database implements AutoCloseable {
 	 * outside the transaction).
 	 */
 	<T> T write(SqlWork<T> work) throws StoreException {
-		for (int attempt = 1;; attempt++) {
-			try {
-				return writeOnce(work);
-			} catch (StoreException e) {
-				if (attempt >= LOCK_TRIES || !(e.getCause() instanceof SQLException se) || !lockConflict(se)) {
-					throw e;
-				}
-				pause(attempt);
-			}
-		}
+		return retrying(() -> writeOnce(work));
 	}
 
 	private <T> T writeOnce(SqlWork<T> work) throws StoreException {

@@ -2,7 +2,6 @@ package org.liaison.store.derby;
 
 import static org.liaison.store.derby.Codec.data;
 import static org.liaison.store.derby.Codec.instant;
-import static org.liaison.store.derby.Codec.marks;
 import static org.liaison.store.derby.Codec.uuid;
 
 import java.sql.Connection;
@@ -143,21 +142,11 @@ final class LocalPimTables implements LocalPimStore {
 		List<String> asked = new ArrayList<>(hrefs);
 		return db.read(c -> {
 			Map<String, LocalItem> found = new HashMap<>();
-			for (List<String> chunk : SyncStateTables.chunks(asked)) {
-				try (PreparedStatement ps = c.prepareStatement("SELECT " + ITEM_COLUMNS + " FROM PIM_ITEM WHERE COLLECTION = ?"
-						+ " AND DELETED = FALSE AND HREF IN (" + marks(chunk.size()) + ")")) {
-					ps.setString(1, collection);
-					for (int i = 0; i < chunk.size(); i++) {
-						ps.setString(i + 2, chunk.get(i));
-					}
-					try (ResultSet rs = ps.executeQuery()) {
-						while (rs.next()) {
-							LocalItem it = item(collection, rs);
-							found.put(it.href(), it);
-						}
-					}
-				}
-			}
+			Codec.inList(c, "SELECT " + ITEM_COLUMNS + " FROM PIM_ITEM WHERE COLLECTION = ? AND DELETED = FALSE AND HREF IN (",
+					")", asked, rs -> {
+						LocalItem it = item(collection, rs);
+						found.put(it.href(), it);
+					}, collection);
 			List<LocalItem> out = new ArrayList<>(found.size());
 			for (String h : asked) {
 				LocalItem it = found.get(h);
@@ -247,14 +236,14 @@ final class LocalPimTables implements LocalPimStore {
 		}
 	}
 
+	private static ItemKind kindOf(Connection c, String collection) throws SQLException, StoreException {
+		return find(c, collection).orElseThrow(() -> new StoreException("no local collection " + collection)).kind();
+	}
+
 	private static void checkKind(Connection c, String collection, ItemData data) throws SQLException, StoreException {
-		Optional<LocalCollection> coll = find(c, collection);
-		if (coll.isEmpty()) {
-			throw new StoreException("no local collection " + collection);
-		}
-		if (coll.get().kind() != data.kind()) {
-			throw new StoreException("the local collection " + collection + " holds " + coll.get().kind() + ", not "
-					+ data.kind());
+		ItemKind kind = kindOf(c, collection);
+		if (kind != data.kind()) {
+			throw new StoreException("the local collection " + collection + " holds " + kind + ", not " + data.kind());
 		}
 	}
 
@@ -269,8 +258,12 @@ final class LocalPimTables implements LocalPimStore {
 			return List.of();
 		}
 		return db.write(c -> {
+			ItemKind kind = kindOf(c, collection);
 			for (LocalItem it : items) {
-				checkKind(c, collection, it.data());
+				if (it.data().kind() != kind) {
+					throw new StoreException("the local collection " + collection + " holds " + kind + ", not "
+							+ it.data().kind());
+				}
 			}
 			long rev = nextRevision(c, collection, items.size());
 			Timestamp now = Timestamp.from(Instant.now());

@@ -1,6 +1,5 @@
 package org.liaison.store.derby;
 
-import static org.liaison.store.derby.Codec.marks;
 import static org.liaison.store.derby.Codec.setString;
 import static org.liaison.store.derby.Codec.uuid;
 
@@ -465,20 +464,8 @@ final class MailTables implements MailStore {
 		List<String> asked = new ArrayList<>(new LinkedHashSet<>(uidls));
 		return db.read(c -> {
 			Set<String> known = new HashSet<>();
-			for (List<String> chunk : SyncStateTables.chunks(asked)) {
-				try (PreparedStatement ps = c.prepareStatement("SELECT UIDL FROM MAIL_UIDL WHERE ACCOUNT = ? AND UIDL IN ("
-						+ marks(chunk.size()) + ")")) {
-					ps.setString(1, account);
-					for (int i = 0; i < chunk.size(); i++) {
-						ps.setString(i + 2, chunk.get(i));
-					}
-					try (ResultSet rs = ps.executeQuery()) {
-						while (rs.next()) {
-							known.add(rs.getString(1));
-						}
-					}
-				}
-			}
+			Codec.inList(c, "SELECT UIDL FROM MAIL_UIDL WHERE ACCOUNT = ? AND UIDL IN (", ")", asked,
+					rs -> known.add(rs.getString(1)), account);
 			Set<String> out = new LinkedHashSet<>(asked);
 			out.removeAll(known);
 			return out;

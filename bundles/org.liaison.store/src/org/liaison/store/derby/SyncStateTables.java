@@ -2,7 +2,6 @@ package org.liaison.store.derby;
 
 import static org.liaison.store.derby.Codec.data;
 import static org.liaison.store.derby.Codec.instant;
-import static org.liaison.store.derby.Codec.marks;
 import static org.liaison.store.derby.Codec.setClob;
 import static org.liaison.store.derby.Codec.setString;
 import static org.liaison.store.derby.Codec.setTs;
@@ -50,9 +49,6 @@ import org.liaison.api.sync.SideCounts;
 
 /** {@link SyncStateStore} on the SYNC_* tables. */
 final class SyncStateTables implements SyncStateStore {
-
-	/** IN lists are cut into pieces of this many parameters. */
-	private static final int IN_CHUNK = 256;
 
 	private static final String STATUS_COLUMNS = "IDENT, ROW_ID, CRM_HREF, CRM_VERSION, CRM_HASH, MBX_HREF,"
 			+ " MBX_VERSION, MBX_HASH, CRM_BASE, MBX_BASE, SYNCED";
@@ -149,21 +145,10 @@ final class SyncStateTables implements SyncStateStore {
 		}
 		return db.read(c -> {
 			int p = pair(c, pairId, false);
-			for (List<String> chunk : chunks(keys)) {
-				try (PreparedStatement ps = c.prepareStatement("SELECT " + STATUS_COLUMNS
-						+ " FROM SYNC_STATUS WHERE PAIR = ? AND IDENT IN (" + marks(chunk.size()) + ")")) {
-					ps.setInt(1, p);
-					for (int i = 0; i < chunk.size(); i++) {
-						ps.setString(i + 2, chunk.get(i));
-					}
-					try (ResultSet rs = ps.executeQuery()) {
-						while (rs.next()) {
-							SyncStatus s = status(pairId, rs, true);
-							out.put(s.ident(), s);
-						}
-					}
-				}
-			}
+			Codec.inList(c, "SELECT " + STATUS_COLUMNS + " FROM SYNC_STATUS WHERE PAIR = ? AND IDENT IN (", ")", keys, rs -> {
+				SyncStatus s = status(pairId, rs, true);
+				out.put(s.ident(), s);
+			}, p);
 			return out;
 		});
 	}
@@ -179,21 +164,11 @@ final class SyncStateTables implements SyncStateStore {
 		String col = hrefColumn(side);
 		return db.read(c -> {
 			int p = pair(c, pairId, false);
-			for (List<String> chunk : chunks(keys)) {
-				try (PreparedStatement ps = c.prepareStatement("SELECT " + STATUS_LIGHT + " FROM SYNC_STATUS WHERE PAIR = ? AND "
-						+ col + " IN (" + marks(chunk.size()) + ")")) {
-					ps.setInt(1, p);
-					for (int i = 0; i < chunk.size(); i++) {
-						ps.setString(i + 2, chunk.get(i));
-					}
-					try (ResultSet rs = ps.executeQuery()) {
-						while (rs.next()) {
-							SyncStatus s = status(pairId, rs, false);
-							out.put(s.side(side).href(), s);
-						}
-					}
-				}
-			}
+			Codec.inList(c, "SELECT " + STATUS_LIGHT + " FROM SYNC_STATUS WHERE PAIR = ? AND " + col + " IN (", ")", keys,
+					rs -> {
+						SyncStatus s = status(pairId, rs, false);
+						out.put(s.side(side).href(), s);
+					}, p);
 			return out;
 		});
 	}
@@ -378,13 +353,13 @@ final class SyncStateTables implements SyncStateStore {
 		});
 	}
 
-	@Override
-	public List<HistoryEntry> history(String pairId, UUID ident, int limit) throws StoreException {
+	/** Rows of a pair's table, newest first, of one item if {@code ident} is not null. */
+	private <T> List<T> newestFirst(String pairId, UUID ident, int limit, String select, Codec.Rows row, List<T> out)
+			throws StoreException {
 		return db.read(c -> {
 			int p = pair(c, pairId, false);
-			List<HistoryEntry> out = new ArrayList<>();
-			try (PreparedStatement ps = c.prepareStatement("SELECT RUN_ID, AT_TIME, IDENT, TARGET, ACTION, REASON, HREF"
-					+ " FROM SYNC_HISTORY WHERE PAIR = ?" + (ident != null ? " AND IDENT = ?" : "") + " ORDER BY ID DESC")) {
+			try (PreparedStatement ps = c.prepareStatement(select + " WHERE PAIR = ?"
+					+ (ident != null ? " AND IDENT = ?" : "") + " ORDER BY ID DESC")) {
 				ps.setMaxRows(limit);
 				ps.setInt(1, p);
 				if (ident != null) {
@@ -392,10 +367,7 @@ final class SyncStateTables implements SyncStateStore {
 				}
 				try (ResultSet rs = ps.executeQuery()) {
 					while (rs.next()) {
-						String t = rs.getString(4);
-						out.add(new HistoryEntry(rs.getLong(1), instant(rs.getTimestamp(2)), pairId, uuid(rs.getString(3)),
-								t == null ? null : side(t), PlannedAction.Action.valueOf(rs.getString(5)),
-								rs.getString(6), rs.getString(7)));
+						row.row(rs);
 					}
 				}
 			}
@@ -403,29 +375,28 @@ final class SyncStateTables implements SyncStateStore {
 		});
 	}
 
+	@Override
+	public List<HistoryEntry> history(String pairId, UUID ident, int limit) throws StoreException {
+		List<HistoryEntry> out = new ArrayList<>();
+		return newestFirst(pairId, ident, limit, "SELECT RUN_ID, AT_TIME, IDENT, TARGET, ACTION, REASON, HREF FROM SYNC_HISTORY",
+				rs -> {
+					String t = rs.getString(4);
+					out.add(new HistoryEntry(rs.getLong(1), instant(rs.getTimestamp(2)), pairId, uuid(rs.getString(3)),
+							t == null ? null : side(t), PlannedAction.Action.valueOf(rs.getString(5)), rs.getString(6),
+							rs.getString(7)));
+				}, out);
+	}
+
 	// ------------------------------------------------------------------ tombstones
 
 	@Override
 	public List<Tombstone> tombstones(String pairId, UUID ident, int limit) throws StoreException {
-		return db.read(c -> {
-			int p = pair(c, pairId, false);
-			List<Tombstone> out = new ArrayList<>();
-			try (PreparedStatement ps = c.prepareStatement("SELECT IDENT, SIDE, HREF, LAST_COPY, REASON, AT_TIME, RUN_ID"
-					+ " FROM SYNC_TOMBSTONE WHERE PAIR = ?" + (ident != null ? " AND IDENT = ?" : "") + " ORDER BY ID DESC")) {
-				ps.setMaxRows(limit);
-				ps.setInt(1, p);
-				if (ident != null) {
-					ps.setString(2, ident.toString());
-				}
-				try (ResultSet rs = ps.executeQuery()) {
-					while (rs.next()) {
-						out.add(new Tombstone(pairId, uuid(rs.getString(1)), side(rs.getString(2)), rs.getString(3),
-								data(rs.getString(4)), rs.getString(5), instant(rs.getTimestamp(6)), rs.getLong(7)));
-					}
-				}
-			}
-			return out;
-		});
+		List<Tombstone> out = new ArrayList<>();
+		return newestFirst(pairId, ident, limit,
+				"SELECT IDENT, SIDE, HREF, LAST_COPY, REASON, AT_TIME, RUN_ID FROM SYNC_TOMBSTONE",
+				rs -> out.add(new Tombstone(pairId, uuid(rs.getString(1)), side(rs.getString(2)), rs.getString(3),
+						data(rs.getString(4)), rs.getString(5), instant(rs.getTimestamp(6)), rs.getLong(7))),
+				out);
 	}
 
 	// ------------------------------------------------------------------ quarantine
@@ -678,20 +649,8 @@ final class SyncStateTables implements SyncStateStore {
 			if (idents.isEmpty()) {
 				return out;
 			}
-			for (List<String> chunk : chunks(idents)) {
-				try (PreparedStatement ps = c.prepareStatement("SELECT " + STAGE_COLUMNS + " FROM SYNC_STAGE WHERE PAIR = ?"
-						+ " AND IDENT IN (" + marks(chunk.size()) + ") ORDER BY IDENT, SIDE, HREF")) {
-					ps.setInt(1, p);
-					for (int i = 0; i < chunk.size(); i++) {
-						ps.setString(i + 2, chunk.get(i));
-					}
-					try (ResultSet rs = ps.executeQuery()) {
-						while (rs.next()) {
-							out.add(staged(pairId, rs));
-						}
-					}
-				}
-			}
+			Codec.inList(c, "SELECT " + STAGE_COLUMNS + " FROM SYNC_STAGE WHERE PAIR = ? AND IDENT IN (",
+					") ORDER BY IDENT, SIDE, HREF", idents, rs -> out.add(staged(pairId, rs)), p);
 			return out;
 		});
 	}
@@ -1025,28 +984,6 @@ final class SyncStateTables implements SyncStateStore {
 	}
 
 	// ------------------------------------------------------------------ helpers
-
-	/**
-	 * Cuts an IN list into pieces of at most {@value #IN_CHUNK}, each padded (by repeating its last
-	 * value, which IN ignores) to a power of two: so that a query has only a few shapes, which Derby
-	 * compiles once and keeps in its statement cache.
-	 */
-	static <T> List<List<T>> chunks(List<T> all) {
-		List<List<T>> out = new ArrayList<>();
-		for (int i = 0; i < all.size(); i += IN_CHUNK) {
-			List<T> piece = new ArrayList<>(all.subList(i, Math.min(all.size(), i + IN_CHUNK)));
-			int size = Integer.highestOneBit(piece.size());
-			if (size < piece.size()) {
-				size <<= 1;
-			}
-			T last = piece.get(piece.size() - 1);
-			while (piece.size() < size) {
-				piece.add(last);
-			}
-			out.add(piece);
-		}
-		return out;
-	}
 
 	static String clip(String s, int max) {
 		return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";

@@ -118,7 +118,7 @@ public class StoreBenchmark implements Benchmark {
 				for (int from = 0; from < n; from += BATCH) {
 					List<LocalItem> batch = new ArrayList<>(BATCH);
 					for (int i = from; i < Math.min(n, from + BATCH); i++) {
-						batch.add(new LocalItem("bench", null, UUID.randomUUID(), 0, SyntheticCollection.data(i), null));
+						batch.add(new LocalItem("bench", null, SyntheticCollection.ident(i), 0, SyntheticCollection.data(i), null));
 					}
 					store.localPim().createAll("bench", batch);
 				}
