@@ -39,6 +39,24 @@ final class Database implements AutoCloseable {
 		this.writer = Derby.connect(url, props);
 		writer.setAutoCommit(false);
 		writer.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+		shortenLockWaits(writer);
+	}
+
+	/**
+	 * Derby looks for deadlocks only after a lock wait of 20 s and gives up after 60 s by default;
+	 * with one serialized writer a wait is short, so a reader/writer deadlock is found after 1 s
+	 * and retried by {@link #retrying} instead of stalling the sync for 20 s.
+	 */
+	private static void shortenLockWaits(Connection c) throws SQLException {
+		try (PreparedStatement s = c.prepareStatement("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY(?, ?)")) {
+			s.setString(1, "derby.locks.deadlockTimeout");
+			s.setString(2, "1");
+			s.execute();
+			s.setString(1, "derby.locks.waitTimeout");
+			s.setString(2, "15");
+			s.execute();
+		}
+		c.commit();
 	}
 
 	String label() {
