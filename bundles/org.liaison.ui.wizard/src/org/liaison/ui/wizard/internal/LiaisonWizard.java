@@ -296,7 +296,7 @@ final class LiaisonWizard extends Wizard {
 
 	/** Where a typed secret goes: the synchronizing organization's ({@code org-ID} of {@code crm.org}) is {@code crm}. */
 	private static String target(String which, Map<String, String> s) {
-		return which.equals("org-" + s.get("crm.org")) ? "crm" : which;
+		return which.equals("org-" + s.getOrDefault("crm.org", "main")) ? "crm" : which;
 	}
 
 	/** Puts the typed secrets into secure storage under the profile's keys, remembering what was there. */
@@ -322,7 +322,7 @@ final class LiaisonWizard extends Wizard {
 	 * {@code crm} key and the old one's to its {@code org-ID} key (typed passwords then go on top).
 	 */
 	private void swapOrganizations(String profile, Map<String, String> s) throws SecretStoreException {
-		String before = initial.get("crm.org");
+		String before = initial.containsKey("crm.url") ? initial.getOrDefault("crm.org", "main") : null;
 		String now = s.get("crm.org");
 		SecretStore store = service(SecretStore.class);
 		if (existing == null || before == null || now == null || before.equals(now) || store == null) {

@@ -32,14 +32,14 @@ import org.eclipse.core.runtime.IProgressMonitor;
  * domain's autoconfig file ({@code https://autoconfig.DOMAIN/mail/config-v1.1.xml}), else the usual
  * host names answering on the usual ports.
  */
-final class MailDiscovery {
+public final class MailDiscovery {
 
 	/** One server found: protocol ({@code imap}, {@code pop3}, {@code smtp}), host, port, security. */
-	record Server(String protocol, String host, int port, String security) {
+	public record Server(String protocol, String host, int port, String security) {
 	}
 
 	/** What was found, and how. */
-	record Found(Server incoming, Server smtp, String how) {
+	public record Found(Server incoming, Server smtp, String how) {
 	}
 
 	private MailDiscovery() {
@@ -136,7 +136,7 @@ final class MailDiscovery {
 	}
 
 	/** Reads Thunderbird's autoconfig format (clientConfig/emailProvider/incomingServer|outgoingServer). */
-	static Found parseAutoconfig(InputStream in, String how) throws IOException {
+	public static Found parseAutoconfig(InputStream in, String how) throws IOException {
 		XMLInputFactory f = XMLInputFactory.newFactory();
 		f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
 		f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);

@@ -30,6 +30,12 @@ final class Organizations {
 			return values.getOrDefault(key, "");
 		}
 
+		/** What signing in depends on (the auth's default filled in), to tell whether it changed. */
+		String connection() {
+			return get("url") + "|" + get("user") + "|" + values.getOrDefault("auth", "password") + "|"
+					+ get("client-id") + "|" + get("token-url") + "|" + get("authority");
+		}
+
 		String label() {
 			String l = get("label");
 			if (!l.isBlank()) {

@@ -177,7 +177,7 @@ public class OrganizationsPageProvider implements SettingsPageProvider {
 			if (current == null) {
 				return;
 			}
-			String before = current.get("url") + "|" + current.get("user") + "|" + current.get("auth");
+			String before = current.connection();
 			put("label", label.getText());
 			put("url", url.getText());
 			put("auth", Organizations.AUTHS[Math.max(0, auth.getSelectionIndex())]);
@@ -185,7 +185,7 @@ public class OrganizationsPageProvider implements SettingsPageProvider {
 			put("client-id", clientId.getText());
 			put("token-url", tokenUrl.getText());
 			put("authority", authority.getText());
-			if (!before.equals(current.get("url") + "|" + current.get("user") + "|" + current.get("auth"))) {
+			if (!before.equals(current.connection())) {
 				changedConnection.add(current.id);
 			}
 			if (!password.getText().isEmpty()) {
@@ -250,7 +250,7 @@ public class OrganizationsPageProvider implements SettingsPageProvider {
 			if (store == null || name == null) {
 				return null;
 			}
-			String which = o.id.equals(context.settings().get("crm.org")) ? "crm" : "org-" + o.id;
+			String which = o.id.equals(context.settings().getOrDefault("crm.org", "main")) ? "crm" : "org-" + o.id;
 			try {
 				return store.get("profiles/" + name + "/" + which + "/password").orElse(null);
 			} catch (Exception e) {

@@ -38,6 +38,11 @@ public class WizardService implements ConfigurationWizard {
 		providers.remove(p);
 	}
 
+	/** The providers in the order the wizard shows their pages (by order, each after the page it depends on). */
+	public static List<SettingsPageProvider> pageOrder(List<SettingsPageProvider> providers) {
+		return LiaisonWizard.order(providers);
+	}
+
 	@Override
 	public Result open(Shell parent, Path profileFile) {
 		LiaisonWizard wizard;
