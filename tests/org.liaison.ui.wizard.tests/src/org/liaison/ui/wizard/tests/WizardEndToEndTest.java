@@ -37,6 +37,7 @@ import org.liaison.api.security.SecretStore;
 import org.liaison.api.security.TrustService;
 import org.liaison.crm.server.CrmServer;
 import org.liaison.testing.Osgi;
+import org.liaison.testing.Radicale;
 import org.liaison.testing.TestHome;
 import org.liaison.testing.TestPasswords;
 import org.liaison.testing.ui.Screenshots;
@@ -48,7 +49,8 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 /**
  * The configuration wizard driven through its SWT widgets under Xvfb, against the reference CRM server
- * (HTTPS with its self-signed certificate, started in this process) and GreenMail (IMAP and SMTP): the
+ * (HTTPS with its self-signed certificate, started in this process), GreenMail (IMAP and SMTP) and
+ * Radicale (CalDAV/CardDAV): the
  * certificate prompt refuses and then pins, every page is filled in and checked against the servers,
  * Finish writes a profile without secrets, and {@code ./liaison sync --profile} runs on it. Each page
  * is saved as a screenshot (docs/screenshots when {@code liaison.update.screenshots} is set); a failure
@@ -59,6 +61,7 @@ class WizardEndToEndTest {
 	static Path dir;
 	static CrmServer.Running crm;
 	static GreenMail mail;
+	static Radicale dav;
 	static String password;
 
 	@BeforeAll
@@ -86,12 +89,16 @@ class WizardEndToEndTest {
 				new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP) });
 		mail.start();
 		mail.setUser("alice@example.test", "alice", password);
+		dav = Radicale.start();
 	}
 
 	@AfterAll
 	static void stop() {
 		if (mail != null) {
 			mail.stop();
+		}
+		if (dav != null) {
+			dav.close();
 		}
 		if (crm != null) {
 			crm.close();
@@ -139,12 +146,15 @@ class WizardEndToEndTest {
 		assertEquals("alice-work", p.name());
 		assertEquals(root, p.crm().serviceRoot());
 		assertEquals(mail.getImap().getPort(), p.mail().incoming().port());
-		assertEquals("local", p.pim());
+		assertEquals("dav", p.pim());
+		assertEquals(dav.url(), p.dav().url());
 		SecretStore secrets = Osgi.service(SecretStore.class);
 		for (String which : List.of("crm", "mail", "smtp")) {
 			assertEquals(password, new String(secrets.get(p.secretKey(which)).orElseThrow()),
 					which + " password in secure storage");
 		}
+		assertEquals(new String(dav.password()), new String(secrets.get(p.secretKey("dav")).orElseThrow()));
+		assertFalse(text.contains(new String(dav.password())), "no CalDAV password in the profile");
 		assertEquals(Optional.of(crm.certificateFingerprint()), trust.pinned(root.getHost(), root.getPort()));
 
 		// what ./liaison sync --profile FILE --once runs
@@ -203,8 +213,13 @@ class WizardEndToEndTest {
 		shot(display, wizard, "wizard-3-mailbox");
 		next(ui, wizard, "wizard-page-pim");
 
-		// 4. contacts, calendar and tasks in Liaison's local store
-		ui.click("pim-local");
+		// 4. contacts, calendar and tasks on Radicale, found by discovery from its address
+		ui.click("pim-dav");
+		ui.type("dav-url", dav.url().toString());
+		ui.type("dav-user", dav.user());
+		ui.type("dav-password", new String(dav.password()));
+		ui.click("dav-discover");
+		assertTrue(ui.text("dav-result").startsWith("Found"), ui.text("dav-result"));
 		shot(display, wizard, "wizard-4-contacts-calendar-tasks");
 		next(ui, wizard, "wizard-page-synchronizing-client");
 
