@@ -32,6 +32,8 @@ import org.liaison.api.crm.CrmClient;
 import org.liaison.api.crm.CrmConnector;
 import org.liaison.api.crm.CrmEndpoint;
 import org.liaison.api.crm.CrmWrite;
+import org.liaison.api.messaging.MessagingOptions;
+import org.liaison.api.messaging.MessagingService;
 import org.liaison.api.profile.Profile;
 import org.liaison.api.security.SecretStore;
 import org.liaison.api.security.TrustService;
@@ -89,6 +91,8 @@ class WizardEndToEndTest {
 				new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP) });
 		mail.start();
 		mail.setUser("alice@example.test", "alice", password);
+		crm.admin().addUser("bob", "bob@example.test", password.toCharArray(), false);
+		mail.setUser("bob@example.test", "bob", password);
 		dav = Radicale.start();
 	}
 
@@ -110,33 +114,10 @@ class WizardEndToEndTest {
 		if (System.getenv("DISPLAY") == null || System.getenv("DISPLAY").startsWith("$")) {
 			throw new AssertionError("UI tests need a display: run them through './liaison test' (it starts Xvfb)");
 		}
-		Display display = Display.getDefault();
-		Ui ui = new Ui(display);
 		URI root = crm.serviceRoot();
 		TrustService trust = Osgi.service(TrustService.class);
 		trust.unpin(root.getHost(), root.getPort());
-		Shell parent = new Shell(display);
-		AtomicReference<Throwable> failure = new AtomicReference<>();
-		display.asyncExec(() -> {
-			try {
-				drive(ui, trust, root);
-			} catch (Throwable t) {
-				failure.set(t);
-				Screenshots.capture(display, null, Screenshots.failureFolder(), "wizard-end-to-end-failure");
-				Shell w = ui.shell("wizard");
-				if (w != null) {
-					w.close();
-				}
-			}
-		});
-		ConfigurationWizard.Result result = Osgi.service(ConfigurationWizard.class).open(parent, null);
-		parent.dispose();
-		if (failure.get() instanceof Exception e) {
-			throw e;
-		}
-		if (failure.get() instanceof Error e) {
-			throw e;
-		}
+		ConfigurationWizard.Result result = runWizard(new Run("alice", "alice-work", true));
 		assertNotNull(result, "the wizard finished");
 
 		Path file = result.profileFile();
@@ -163,8 +144,86 @@ class WizardEndToEndTest {
 		assertEquals(0, exit, "./liaison sync on the wizard's profile:\n" + out.toString(StandardCharsets.UTF_8));
 	}
 
-	private void drive(Ui ui, TrustService trust, URI root) throws Exception {
+	@Test
+	void secondComputer_asksToTakeOver_andTheFirstSyncTakesOver() throws Exception {
+		String home = System.getProperty("liaison.home");
+		URI root = crm.serviceRoot();
+		try {
+			// bob's desk computer synchronizes already
+			System.setProperty("liaison.home", Files.createTempDirectory("liaison-desk").toString());
+			Osgi.service(TrustService.class).pin(root.getHost(), root.getPort(), crm.certificateFingerprint());
+			Path desk = dir.resolve("bob-desk.properties");
+			Files.writeString(desk, String.join("\n", "name = bob-desk", "crm.url = " + root, "crm.user = bob",
+					"mail.protocol = imap", "mail.host = 127.0.0.1", "mail.port = " + mail.getImap().getPort(),
+					"mail.security = none", "mail.user = bob", "mail.address = bob@example.test", "pim = local", ""));
+			Profile deskProfile = Profile.load(desk);
+			SecretStore secrets = Osgi.service(SecretStore.class);
+			secrets.put(deskProfile.secretKey("crm"), password.toCharArray());
+			secrets.put(deskProfile.secretKey("mail"), password.toCharArray());
+			assertTrue(Osgi.service(MessagingService.class).sync(deskProfile, MessagingOptions.normal(),
+					new NullProgressMonitor()).instance().synchronizing());
+
+			// his laptop: a fresh installation, set up with the wizard, which asks whether it takes over
+			System.setProperty("liaison.home", Files.createTempDirectory("liaison-laptop").toString());
+			ConfigurationWizard.Result result = runWizard(new Run("bob", "bob-laptop", false));
+			assertNotNull(result, "the wizard finished");
+			assertTrue(result.takeOver(), "the user said this computer takes over");
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			int exit = syncCommand().run(List.of("--profile", result.profileFile().toString(), "--once", "--take-over"),
+					context(out));
+			assertEquals(0, exit, out.toString(StandardCharsets.UTF_8));
+			assertTrue(Osgi.service(MessagingService.class).instanceStatus(Profile.load(result.profileFile()))
+					.synchronizing(), "the laptop is the synchronizing client now");
+		} finally {
+			System.setProperty("liaison.home", home);
+		}
+	}
+
+	/**
+	 * One pass through the wizard.
+	 *
+	 * @param user the CRM and mail user
+	 * @param profile the profile's name
+	 * @param first the first computer: the certificate is refused once, screenshots are taken, and
+	 *        nobody synchronizes for the user yet; else another computer synchronizes and this one takes over
+	 */
+	record Run(String user, String profile, boolean first) {
+	}
+
+	private ConfigurationWizard.Result runWizard(Run run) throws Exception {
+		if (System.getenv("DISPLAY") == null || System.getenv("DISPLAY").startsWith("$")) {
+			throw new AssertionError("UI tests need a display: run them through './liaison test' (it starts Xvfb)");
+		}
+		Display display = Display.getDefault();
+		Ui ui = new Ui(display);
+		Shell parent = new Shell(display);
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		display.asyncExec(() -> {
+			try {
+				drive(ui, Osgi.service(TrustService.class), crm.serviceRoot(), run);
+			} catch (Throwable t) {
+				failure.set(t);
+				Screenshots.capture(display, null, Screenshots.failureFolder(), run.profile() + "-failure");
+				Shell w = ui.shell("wizard");
+				if (w != null) {
+					w.close();
+				}
+			}
+		});
+		ConfigurationWizard.Result result = Osgi.service(ConfigurationWizard.class).open(parent, null);
+		parent.dispose();
+		if (failure.get() instanceof Exception e) {
+			throw e;
+		}
+		if (failure.get() instanceof Error e) {
+			throw e;
+		}
+		return result;
+	}
+
+	private void drive(Ui ui, TrustService trust, URI root, Run run) throws Exception {
 		Display display = Display.getCurrent();
+		boolean shots = run.first();
 		ui.waitFor("the wizard", () -> ui.shell("wizard") != null, 30);
 		Shell wizard = ui.shell("wizard");
 
@@ -173,76 +232,95 @@ class WizardEndToEndTest {
 		ui.type("org-label", "Contoso");
 		ui.type("org-url", root.toString());
 		ui.type("org-auth", "User name and password");
-		ui.type("org-user", "alice");
+		ui.type("org-user", run.user());
 		ui.type("org-password", password);
-		ui.whenShell("Untrusted certificate", s -> ui.click(ui.button(s, "Cancel")));
-		ui.click("org-test");
-		assertTrue(ui.text("org-result").startsWith("Not connected"), ui.text("org-result"));
-		assertEquals(Optional.empty(), trust.pinned(root.getHost(), root.getPort()), "refused: nothing pinned");
+		if (run.first()) {
+			ui.whenShell("Untrusted certificate", s -> ui.click(ui.button(s, "Cancel")));
+			ui.click("org-test");
+			assertTrue(ui.text("org-result").startsWith("Not connected"), ui.text("org-result"));
+			assertEquals(Optional.empty(), trust.pinned(root.getHost(), root.getPort()), "refused: nothing pinned");
+		}
 		ui.whenShell("Untrusted certificate", s -> {
 			assertTrue(text(s).contains(crm.certificateFingerprint()), "the prompt shows the fingerprint");
-			Screenshots.forReadme(display, s, "wizard-0-certificate");
+			if (shots) {
+				Screenshots.forReadme(display, s, "wizard-0-certificate");
+			}
 			ui.click(ui.button(s, "Trust this certificate"));
 		});
 		ui.click("org-test");
 		assertTrue(ui.text("org-result").startsWith("Connected. Signed in as"), ui.text("org-result"));
-		shot(display, wizard, "wizard-1-organizations");
+		shot(display, wizard, shots ? "wizard-1-organizations" : "");
 		next(ui, wizard, "wizard-page-synchronizing-organization");
 
 		// 2. the synchronizing organization and the profile's name
-		ui.type("profile-name", "alice-work");
+		ui.type("profile-name", run.profile());
 		assertTrue(((org.eclipse.swt.widgets.Button) ui.find("sync-org-main")).getSelection());
-		shot(display, wizard, "wizard-2-synchronizing-organization");
+		shot(display, wizard, shots ? "wizard-2-synchronizing-organization" : "");
 		next(ui, wizard, "wizard-page-mailbox");
 
 		// 3. the mailbox: GreenMail's IMAP and SMTP on this computer
-		ui.type("mail-address", "alice@example.test");
+		ui.type("mail-address", run.user() + "@example.test");
 		ui.type("mail-protocol", "imap");
 		ui.type("mail-host", "127.0.0.1");
 		ui.type("mail-port", Integer.toString(mail.getImap().getPort()));
 		ui.type("mail-security", "none");
-		ui.type("mail-user", "alice");
+		ui.type("mail-user", run.user());
 		ui.type("mail-password", password);
 		ui.type("mail-folders", "INBOX");
 		ui.type("smtp-host", "127.0.0.1");
 		ui.type("smtp-port", Integer.toString(mail.getSmtp().getPort()));
 		ui.type("smtp-security", "none");
-		ui.type("smtp-user", "alice");
+		ui.type("smtp-user", run.user());
 		ui.click("mail-test");
 		assertTrue(ui.text("mail-result").startsWith("Signed in to 127.0.0.1"), ui.text("mail-result"));
-		shot(display, wizard, "wizard-3-mailbox");
+		shot(display, wizard, shots ? "wizard-3-mailbox" : "");
 		next(ui, wizard, "wizard-page-pim");
 
-		// 4. contacts, calendar and tasks on Radicale, found by discovery from its address
-		ui.click("pim-dav");
-		ui.type("dav-url", dav.url().toString());
-		ui.type("dav-user", dav.user());
-		ui.type("dav-password", new String(dav.password()));
-		ui.click("dav-discover");
-		assertTrue(ui.text("dav-result").startsWith("Found"), ui.text("dav-result"));
-		shot(display, wizard, "wizard-4-contacts-calendar-tasks");
+		// 4. contacts, calendar and tasks on Radicale, found by discovery from its address (the second
+		// computer keeps them in Liaison)
+		if (run.first()) {
+			ui.click("pim-dav");
+			ui.type("dav-url", dav.url().toString());
+			ui.type("dav-user", dav.user());
+			ui.type("dav-password", new String(dav.password()));
+			ui.click("dav-discover");
+			assertTrue(ui.text("dav-result").startsWith("Found"), ui.text("dav-result"));
+		} else {
+			ui.click("pim-local");
+		}
+		shot(display, wizard, shots ? "wizard-4-contacts-calendar-tasks" : "");
 		next(ui, wizard, "wizard-page-synchronizing-client");
 
 		// 5. the synchronizing computer: nobody syncs for alice yet
 		String instance = ui.text("instance-status");
-		assertTrue(instance.contains("this one will") || instance.contains("This computer is your synchronizing client"), instance);
-		shot(display, wizard, "wizard-5-synchronizing-computer");
+		if (run.first()) {
+			assertTrue(instance.contains("this one will") || instance.contains("This computer is your synchronizing client"),
+					instance);
+		} else {
+			assertTrue(instance.contains("Should this computer take over?"), instance);
+			ui.click("instance-take-over");
+			Screenshots.forReadme(display, wizard, "wizard-5-take-over");
+		}
 		next(ui, wizard, "wizard-page-sync-options");
 
 		// 6. sync options
 		ui.type("tracking-option", trackingLabel(ui, "replies"));
-		shot(display, wizard, "wizard-6-sync-options");
+		shot(display, wizard, shots ? "wizard-6-sync-options" : "");
 		next(ui, wizard, "wizard-page-filters");
 
 		// 7. filters, with a preview from the CRM
 		ui.click("filter-preview-contacts");
-		assertTrue(ui.text("filter-result-contacts").startsWith("3 records, e.g."), ui.text("filter-result-contacts"));
-		shot(display, wizard, "wizard-7-filters");
+		assertTrue(ui.text("filter-result-contacts").startsWith(run.first() ? "3 records, e.g." : "0 records"),
+				ui.text("filter-result-contacts"));
+		shot(display, wizard, shots ? "wizard-7-filters" : "");
 		next(ui, wizard, "wizard-page-summary");
 
 		// 8. the dry run
 		assertTrue(ui.text("summary-report").contains("contacts: into the mailbox"), ui.text("summary-report"));
-		shot(display, wizard, "wizard-8-summary");
+		if (!run.first()) {
+			assertTrue(ui.text("summary-report").contains("took over"), ui.text("summary-report"));
+		}
+		shot(display, wizard, shots ? "wizard-8-summary" : "");
 		ui.click(ui.button(wizard, "Finish"));
 	}
 
@@ -286,7 +364,9 @@ class WizardEndToEndTest {
 	}
 
 	private static void shot(Display display, Shell shell, String name) {
-		Screenshots.forReadme(display, shell, name);
+		if (!name.isEmpty()) {
+			Screenshots.forReadme(display, shell, name);
+		}
 	}
 
 	private static Command syncCommand() throws Exception {
