@@ -154,40 +154,19 @@ class ThirdPartyPageTest {
 		try {
 			Display display = Display.getDefault();
 			Ui ui = new Ui(display);
-			Shell parent = new Shell(display);
-			AtomicReference<Throwable> failure = new AtomicReference<>();
-			display.asyncExec(() -> {
-				try {
-					ui.waitFor("the wizard", () -> ui.shell("wizard") != null, 30);
-					Shell wizard = ui.shell("wizard");
-					assertEquals("Liaison settings: work", wizard.getText());
-					assertNotNull(ui.find("wizard-page-acme"), "the connector's page is in the wizard");
-					// changing a profile: Finish is offered once every page is valid, from any page
-					assertFalse(ui.button(wizard, "Finish").isEnabled(), "the Acme region is still missing");
-					ui.type("acme-region", "eu-west");
-					Spinner interval = ui.find("sync-interval");
-					interval.setSelection(30);
-					ui.settle();
-					Screenshots.capture(display, wizard, Screenshots.failureFolder(), "thirdparty-before-finish");
-					assertTrue(ui.button(wizard, "Finish").isEnabled(), "Finish from the first page");
-					ui.click(ui.button(wizard, "Finish"));
-				} catch (Throwable t) {
-					failure.set(t);
-					Screenshots.capture(display, null, Screenshots.failureFolder(), "thirdparty-failure");
-					Shell w = ui.shell("wizard");
-					if (w != null) {
-						w.close();
-					}
-				}
+			ConfigurationWizard.Result r = ui.wizard("thirdparty", file, () -> {
+				Shell wizard = ui.shell("wizard");
+				assertEquals("Liaison settings: work", wizard.getText());
+				assertNotNull(ui.find("wizard-page-acme"), "the connector's page is in the wizard");
+				// changing a profile: Finish is offered once every page is valid, from any page
+				assertFalse(ui.button(wizard, "Finish").isEnabled(), "the Acme region is still missing");
+				ui.type("acme-region", "eu-west");
+				Spinner interval = ui.find("sync-interval");
+				interval.setSelection(30);
+				ui.settle();
+				assertTrue(ui.button(wizard, "Finish").isEnabled(), "Finish from the first page");
+				ui.click(ui.button(wizard, "Finish"));
 			});
-			ConfigurationWizard.Result r = Osgi.service(ConfigurationWizard.class).open(parent, file);
-			parent.dispose();
-			if (failure.get() instanceof Exception e) {
-				throw e;
-			}
-			if (failure.get() instanceof Error e) {
-				throw e;
-			}
 			assertNotNull(r);
 			assertEquals(file, r.profileFile());
 			assertFalse(r.reconnect(), "nothing about the connections changed");

@@ -15,7 +15,10 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
+import org.liaison.testing.Osgi;
+import org.liaison.testing.ui.Screenshots;
 import org.liaison.testing.ui.Workbench;
+import org.liaison.ui.wizard.ConfigurationWizard;
 
 /**
  * Drives SWT widgets directly, as a user would (typing fires Modify, a click fires Selection), finding
@@ -179,6 +182,44 @@ final class Ui {
 		while (display.readAndDispatch()) {
 			// drain
 		}
+	}
+
+	/** What a test does to the open wizard, on the UI thread. */
+	@FunctionalInterface
+	interface Steps {
+		void run() throws Exception;
+	}
+
+	/**
+	 * Opens the configuration wizard on {@code profile} (null: a new one) over a fresh shell and runs
+	 * {@code steps} inside its event loop; on failure a screenshot of the screen is saved as
+	 * {@code name-failure.png}, the wizard is closed and the failure rethrown.
+	 */
+	ConfigurationWizard.Result wizard(String name, java.nio.file.Path profile, Steps steps) throws Exception {
+		Shell parent = new Shell(display);
+		java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+		display.asyncExec(() -> {
+			try {
+				waitFor("the wizard", () -> shell("wizard") != null, 30);
+				steps.run();
+			} catch (Throwable t) {
+				failure.set(t);
+				Screenshots.capture(display, null, Screenshots.failureFolder(), name + "-failure");
+				Shell w = shell("wizard");
+				if (w != null) {
+					w.close();
+				}
+			}
+		});
+		ConfigurationWizard.Result result = Osgi.service(ConfigurationWizard.class).open(parent, profile);
+		parent.dispose();
+		if (failure.get() instanceof Exception e) {
+			throw e;
+		}
+		if (failure.get() instanceof Error e) {
+			throw e;
+		}
+		return result;
 	}
 
 	/**

@@ -194,31 +194,8 @@ class WizardEndToEndTest {
 		if (System.getenv("DISPLAY") == null || System.getenv("DISPLAY").startsWith("$")) {
 			throw new AssertionError("UI tests need a display: run them through './liaison test' (it starts Xvfb)");
 		}
-		Display display = Display.getDefault();
-		Ui ui = new Ui(display);
-		Shell parent = new Shell(display);
-		AtomicReference<Throwable> failure = new AtomicReference<>();
-		display.asyncExec(() -> {
-			try {
-				drive(ui, Osgi.service(TrustService.class), crm.serviceRoot(), run);
-			} catch (Throwable t) {
-				failure.set(t);
-				Screenshots.capture(display, null, Screenshots.failureFolder(), run.profile() + "-failure");
-				Shell w = ui.shell("wizard");
-				if (w != null) {
-					w.close();
-				}
-			}
-		});
-		ConfigurationWizard.Result result = Osgi.service(ConfigurationWizard.class).open(parent, null);
-		parent.dispose();
-		if (failure.get() instanceof Exception e) {
-			throw e;
-		}
-		if (failure.get() instanceof Error e) {
-			throw e;
-		}
-		return result;
+		Ui ui = new Ui(Display.getDefault());
+		return ui.wizard(run.profile(), null, () -> drive(ui, Osgi.service(TrustService.class), crm.serviceRoot(), run));
 	}
 
 	private void drive(Ui ui, TrustService trust, URI root, Run run) throws Exception {
