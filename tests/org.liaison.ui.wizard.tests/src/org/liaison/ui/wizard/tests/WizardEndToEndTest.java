@@ -22,6 +22,7 @@ import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Spinner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,9 @@ class WizardEndToEndTest {
 	static CrmServer.Running crm;
 	static GreenMail mail;
 	static Radicale dav;
+	static final int MIN_INTERVAL = 10;
+	/** Names of the Eclipse Jobs that ran, and whether any ran on the UI thread. */
+	static final List<String> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
 	static String password;
 
 	@BeforeAll
@@ -85,6 +89,14 @@ class WizardEndToEndTest {
 				c.write(CrmWrite.create("contacts", Map.of("firstname", n[0], "lastname", n[1], "emailaddress1",
 						n[0].toLowerCase(java.util.Locale.ROOT) + "@example.test")), List.of("contactid"));
 			}
+		}
+		// the organization allows no sync interval below 10 minutes (Dynamics' MinOutlookSyncInterval)
+		String adminPassword = TestPasswords.random();
+		crm.admin().addUser("admin", "admin@example.test", adminPassword.toCharArray(), true);
+		try (CrmClient c = Osgi.service(CrmConnector.class).connect(new CrmEndpoint(root,
+				new CrmAuth.Password(crm.tokenEndpoint(), "liaison", "admin", adminPassword.toCharArray())))) {
+			c.write(CrmWrite.update("organizations", c.whoAmI().organizationId(),
+					Map.of("minoutlooksyncinterval", MIN_INTERVAL), "*"), List.of());
 		}
 		trust.unpin(root.getHost(), root.getPort());
 		mail = new GreenMail(new ServerSetup[] { new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
@@ -117,8 +129,27 @@ class WizardEndToEndTest {
 		URI root = crm.serviceRoot();
 		TrustService trust = Osgi.service(TrustService.class);
 		trust.unpin(root.getHost(), root.getPort());
-		ConfigurationWizard.Result result = runWizard(new Run("alice", "alice-work", true));
+		Thread ui = Thread.currentThread();
+		org.eclipse.core.runtime.jobs.IJobChangeListener listener = new org.eclipse.core.runtime.jobs.JobChangeAdapter() {
+			@Override
+			public void running(org.eclipse.core.runtime.jobs.IJobChangeEvent event) {
+				jobs.add(event.getJob().getName() + (Thread.currentThread() == ui ? " (on the UI thread!)" : ""));
+			}
+		};
+		org.eclipse.core.runtime.jobs.Job.getJobManager().addJobChangeListener(listener);
+		ConfigurationWizard.Result result;
+		try {
+			result = runWizard(new Run("alice", "alice-work", true));
+		} finally {
+			org.eclipse.core.runtime.jobs.Job.getJobManager().removeJobChangeListener(listener);
+		}
 		assertNotNull(result, "the wizard finished");
+		// every remote call of the wizard ran as an Eclipse Job, off the UI thread
+		for (String job : List.of("Connecting to Contoso", "Connecting to 127.0.0.1",
+				"Asking the CRM about your synchronizing client", "Dry run of the first synchronization")) {
+			assertTrue(jobs.contains(job), job + " ran as a Job: " + jobs);
+		}
+		assertTrue(jobs.stream().noneMatch(j -> j.endsWith("(on the UI thread!)")), jobs.toString());
 
 		Path file = result.profileFile();
 		String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -280,7 +311,9 @@ class WizardEndToEndTest {
 		}
 		next(ui, wizard, "wizard-page-sync-options");
 
-		// 6. sync options
+		// 6. sync options: the interval cannot go below the organization's minimum
+		Spinner interval = ui.find("sync-interval");
+		assertEquals(MIN_INTERVAL, interval.getMinimum(), "the organization's minimum interval");
 		ui.type("tracking-option", trackingLabel(ui, "replies"));
 		shot(display, wizard, shots ? "wizard-6-sync-options" : "");
 		next(ui, wizard, "wizard-page-filters");
