@@ -148,15 +148,7 @@ class DesktopIntegrationTest {
 		return p;
 	}
 
-	/** A profile in the desktop's profiles folder (the servers need not run: nothing connects). */
 	private static Path writeProfile(String name) throws Exception {
-		Path dir = Path.of(System.getProperty("liaison.home"), "profiles");
-		Files.createDirectories(dir);
-		Path file = dir.resolve(name + ".properties");
-		Files.writeString(file, String.join("\n", "name = " + name, "crm.url = https://127.0.0.1:9/api/data/v9.2/",
-				"crm.user = alice", "mail.protocol = imap", "mail.host = 127.0.0.1", "mail.port = 9",
-				"mail.security = none", "mail.user = alice", "mail.address = alice@example.test", "pim = local", ""));
-		assertNotNull(file);
-		return file;
+		return Profiles.unreachable(name);
 	}
 }

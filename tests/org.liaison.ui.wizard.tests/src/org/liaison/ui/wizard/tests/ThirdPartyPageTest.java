@@ -138,17 +138,8 @@ class ThirdPartyPageTest {
 
 	@Test
 	void connectorPage_joinsTheWizard_andWhatItSavesLandsInTheProfile() throws Exception {
-		Path file = ProfileFiles.fileOf("work");
-		Files.createDirectories(file.getParent());
-		Files.writeString(file, String.join("\n", "name = work", "crm.url = https://127.0.0.1:9/api/data/v9.2/",
-				"crm.user = alice", "mail.protocol = imap", "mail.host = 127.0.0.1", "mail.port = 9",
-				"mail.security = none", "mail.user = alice", "mail.address = alice@example.test", "pim = local",
-				"sync.interval = 15", ""));
-		SecretStore secrets = Osgi.service(SecretStore.class);
-		Profile before = Profile.load(file);
-		for (String which : List.of("crm", "mail")) {
-			secrets.put(before.secretKey(which), TestPasswords.random().toCharArray());
-		}
+		Path file = Profiles.unreachable("work");
+		Profiles.saveSecrets(file, "crm", "mail");
 		ServiceRegistration<SettingsPageProvider> reg = Osgi.register(SettingsPageProvider.class,
 				new AcmeProvider("acme", 175, "synchronizing-organization"), 0);
 		try {
