@@ -22,7 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.liaison.api.security.SecretStore;
 import org.liaison.testing.Osgi;
-import org.liaison.testing.TestHome;
 import org.liaison.testing.TestPasswords;
 import org.liaison.testing.ui.Screenshots;
 import org.liaison.testing.ui.Workbench;
@@ -32,24 +31,18 @@ import org.liaison.testing.ui.Workbench;
  * given, and from File > Configure Liaison...; File > Preferences... saves the interval into the
  * profile, the notification choices into the desktop's preferences and passwords into secure storage.
  */
-class DesktopIntegrationTest {
+class DesktopIntegrationTest extends InFreshHome {
 
-	private String home;
 	private String profileProperty;
 
 	@BeforeEach
-	void freshHome() throws Exception {
-		TestHome.get();
-		TestPasswords.unlockSecureStorage();
-		home = System.getProperty("liaison.home");
+	void noProfileGiven() {
 		profileProperty = System.getProperty("liaison.profile");
-		System.setProperty("liaison.home", Files.createTempDirectory("liaison-desktop").toString());
 		System.clearProperty("liaison.profile");
 	}
 
 	@AfterEach
 	void restore() {
-		System.setProperty("liaison.home", home);
 		if (profileProperty == null) {
 			System.clearProperty("liaison.profile");
 		} else {

@@ -19,13 +19,10 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.liaison.api.profile.Profile;
 import org.liaison.api.security.SecretStore;
 import org.liaison.testing.Osgi;
-import org.liaison.testing.TestHome;
 import org.liaison.testing.TestPasswords;
 import org.liaison.testing.ui.Screenshots;
 import org.liaison.ui.wizard.ConfigurationWizard;
@@ -40,22 +37,7 @@ import org.osgi.framework.ServiceRegistration;
  * test) joins the wizard at the place its order and dependsOn say, gets the profile's settings, and
  * what it saves lands in the profile; changing an existing profile is finished from any page.
  */
-class ThirdPartyPageTest {
-
-	private String home;
-
-	@BeforeEach
-	void freshHome() throws Exception {
-		TestHome.get();
-		TestPasswords.unlockSecureStorage();
-		home = System.getProperty("liaison.home");
-		System.setProperty("liaison.home", Files.createTempDirectory("liaison-thirdparty").toString());
-	}
-
-	@AfterEach
-	void restore() {
-		System.setProperty("liaison.home", home);
-	}
+class ThirdPartyPageTest extends InFreshHome {
 
 	/** A page for a made-up connector: its region. */
 	static final class AcmeProvider implements SettingsPageProvider {

@@ -12,10 +12,7 @@ import java.util.Map;
 
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.liaison.testing.TestHome;
 import org.liaison.testing.TestPasswords;
 import org.liaison.ui.wizard.ConfigurationWizard;
 
@@ -23,22 +20,7 @@ import org.liaison.ui.wizard.ConfigurationWizard;
  * Typed passwords: a page that must sign in puts them in secure storage for the attempt; Cancel puts
  * back what was saved before, Finish keeps the new one; none ever reaches the profile file.
  */
-class WizardSecretsTest {
-
-	private String home;
-
-	@BeforeEach
-	void freshHome() throws Exception {
-		TestHome.get();
-		TestPasswords.unlockSecureStorage();
-		home = System.getProperty("liaison.home");
-		System.setProperty("liaison.home", Files.createTempDirectory("liaison-secrets").toString());
-	}
-
-	@AfterEach
-	void restore() {
-		System.setProperty("liaison.home", home);
-	}
+class WizardSecretsTest extends InFreshHome {
 
 	/** On the mailbox page: types a new password and tests the (unreachable) connection with it. */
 	private static void typeAndTest(Ui ui, String password) {
