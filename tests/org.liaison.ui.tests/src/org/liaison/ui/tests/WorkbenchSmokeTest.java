@@ -37,7 +37,10 @@ class WorkbenchSmokeTest {
 			assertEquals("org.liaison.ui.perspective.main", active.getElementId());
 			assertEquals("Liaison", active.getLabel());
 
-			Table services = (Table) find(shell, "services");
+			org.eclipse.swt.widgets.List areas = (org.eclipse.swt.widgets.List) find(shell, "folders");
+			areas.setSelection(5);
+			areas.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+			Table services = Ui.await(display, "services");
 			assertNotNull(services, "the Sync part shows the wired services");
 			assertTrue(services.getItemCount() >= 8);
 			for (var item : services.getItems()) {

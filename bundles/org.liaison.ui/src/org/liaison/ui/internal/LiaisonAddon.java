@@ -1,0 +1,86 @@
+package org.liaison.ui.internal;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+
+import java.util.function.Consumer;
+
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.e4.core.di.annotations.Optional;
+import org.eclipse.e4.core.di.extensions.EventTopic;
+import org.eclipse.e4.ui.workbench.UIEvents;
+import org.eclipse.swt.widgets.Display;
+import org.liaison.api.messaging.MessagingReport;
+import org.liaison.api.sync.SideCounts;
+import org.liaison.api.sync.SyncReport;
+
+/**
+ * The workbench's background duties, started once the window is up (nothing at start-up itself):
+ * registers the profile's sync with the scheduler (its first run after the interval, or F9), and
+ * shows a notification when a run leaves conflicts or quarantined items.
+ */
+public class LiaisonAddon {
+
+	@Inject
+	Session session;
+	@Inject
+	Display display;
+
+	private final Consumer<Session.Change> listener = c -> {
+		if (c == Session.Change.SYNCED) {
+			notify(session.lastReport());
+		}
+	};
+
+	@PostConstruct
+	void init() {
+		session.addListener(listener);
+	}
+
+	@Inject
+	@Optional
+	void started(@EventTopic(UIEvents.UILifeCycle.APP_STARTUP_COMPLETE) org.osgi.service.event.Event e) {
+		Job job = new Job("Scheduling the sync") {
+			@Override
+			protected IStatus run(org.eclipse.core.runtime.IProgressMonitor monitor) {
+				session.schedule();
+				return Status.OK_STATUS;
+			}
+		};
+		job.setSystem(true);
+		job.schedule();
+	}
+
+	@PreDestroy
+	void dispose() {
+		session.removeListener(listener);
+	}
+
+	void notify(MessagingReport r) {
+		if (r == null) {
+			StatusLine.problem(display, "Sync failed: " + session.lastProblem());
+			return;
+		}
+		int conflicts = 0;
+		int quarantined = r.trackingFailed();
+		for (SyncReport s : r.pim().values()) {
+			for (SideCounts c : new SideCounts[] { s.crm(), s.mailbox() }) {
+				conflicts += c.conflicts();
+				quarantined += c.quarantined();
+			}
+		}
+		StatusLine.show(display, "Synced: " + r.tracked() + " tracked, " + conflicts + " conflicts, " + quarantined
+				+ " quarantined" + (session.lastProblem() != null ? " (" + session.lastProblem() + ")" : ""));
+		if (conflicts > 0) {
+			Notifications.show(display, "Liaison: " + conflicts + " conflict" + (conflicts > 1 ? "s" : ""),
+					"Changed on both sides: choose field by field in Sync > Conflicts.");
+		}
+		if (quarantined > 0) {
+			Notifications.show(display, "Liaison: " + quarantined + " item" + (quarantined > 1 ? "s" : "") + " quarantined",
+					"They could not be synced; nothing is lost. See Sync > Quarantine.");
+		}
+	}
+}
