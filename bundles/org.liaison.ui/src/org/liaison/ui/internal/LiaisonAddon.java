@@ -16,11 +16,14 @@ import org.eclipse.swt.widgets.Display;
 import org.liaison.api.messaging.MessagingReport;
 import org.liaison.api.sync.SideCounts;
 import org.liaison.api.sync.SyncReport;
+import org.liaison.ui.wizard.ConfigurationWizard;
+import org.liaison.ui.wizard.DesktopPreferences;
 
 /**
  * The workbench's background duties, started once the window is up (nothing at start-up itself):
- * registers the profile's sync with the scheduler (its first run after the interval, or F9), and
- * shows a notification when a run leaves conflicts or quarantined items.
+ * registers the profile's sync with the scheduler (its first run after the interval, or F9; at once
+ * when File > Preferences says "sync at start"), and shows a notification when a run leaves
+ * conflicts or quarantined items or fails (each as the preferences allow).
  */
 public class LiaisonAddon {
 
@@ -28,6 +31,13 @@ public class LiaisonAddon {
 	Session session;
 	@Inject
 	Display display;
+
+	private volatile org.eclipse.jface.preference.IPreferenceStore preferences;
+
+	private boolean allowed(String key) {
+		org.eclipse.jface.preference.IPreferenceStore p = preferences;
+		return p == null || p.getBoolean(key);
+	}
 
 	private final Consumer<Session.Change> listener = c -> {
 		if (c == Session.Change.SYNCED) {
@@ -46,11 +56,36 @@ public class LiaisonAddon {
 		Job job = new Job("Scheduling the sync") {
 			@Override
 			protected IStatus run(org.eclipse.core.runtime.IProgressMonitor monitor) {
+				preferences = DesktopPreferences.load();
 				session.schedule();
+				if (preferences.getBoolean(DesktopPreferences.SYNC_ON_START) && session.profile().isPresent()) {
+					session.syncNow();
+				}
 				return Status.OK_STATUS;
 			}
 		};
 		job.setSystem(true);
+		job.schedule();
+	}
+
+	/** The configuration wizard finished: work on its profile, and sync when it asked for it. */
+	@Inject
+	@Optional
+	void configured(@EventTopic(ConfigurationWizard.FINISHED_TOPIC) ConfigurationWizard.Result result) {
+		if (result == null) {
+			return;
+		}
+		Job job = new Job("Applying the new settings") {
+			@Override
+			protected IStatus run(org.eclipse.core.runtime.IProgressMonitor monitor) {
+				session.useProfile(result.profileFile(), result.takeOver());
+				session.schedule();
+				if (result.takeOver() || result.reconnect()) {
+					session.syncNow();
+				}
+				return Status.OK_STATUS;
+			}
+		};
 		job.schedule();
 	}
 
@@ -62,6 +97,9 @@ public class LiaisonAddon {
 	void notify(MessagingReport r) {
 		if (r == null) {
 			StatusLine.problem(display, "Sync failed: " + session.lastProblem());
+			if (allowed(DesktopPreferences.NOTIFY_FAILURES)) {
+				Notifications.show(display, "Liaison: sync failed", String.valueOf(session.lastProblem()));
+			}
 			return;
 		}
 		int conflicts = 0;
@@ -74,11 +112,11 @@ public class LiaisonAddon {
 		}
 		StatusLine.show(display, "Synced: " + r.tracked() + " tracked, " + conflicts + " conflicts, " + quarantined
 				+ " quarantined" + (session.lastProblem() != null ? " (" + session.lastProblem() + ")" : ""));
-		if (conflicts > 0) {
+		if (conflicts > 0 && allowed(DesktopPreferences.NOTIFY_CONFLICTS)) {
 			Notifications.show(display, "Liaison: " + conflicts + " conflict" + (conflicts > 1 ? "s" : ""),
 					"Changed on both sides: choose field by field in Sync > Conflicts.");
 		}
-		if (quarantined > 0) {
+		if (quarantined > 0 && allowed(DesktopPreferences.NOTIFY_QUARANTINE)) {
 			Notifications.show(display, "Liaison: " + quarantined + " item" + (quarantined > 1 ? "s" : "") + " quarantined",
 					"They could not be synced; nothing is lost. See Sync > Quarantine.");
 		}

@@ -64,7 +64,9 @@ public class Session {
 		/** Mail tracking changed (track, untrack, set regarding). */
 		TRACKING,
 		/** Conflicts or quarantine changed by the user. */
-		STATE
+		STATE,
+		/** The profile was changed or replaced (the configuration wizard finished). */
+		PROFILE
 	}
 
 	@Reference
@@ -79,6 +81,9 @@ public class Session {
 	private SyncScheduler scheduler;
 	@Reference
 	private SecretStore secrets;
+
+	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+	private volatile org.liaison.api.offline.OfflineService offlineService;
 
 	private final Map<String, PimConnector> pimConnectors = new ConcurrentHashMap<>();
 	private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
@@ -105,6 +110,14 @@ public class Session {
 	}
 
 	private void closeAll() {
+		if (offlineCopy != null) {
+			try {
+				offlineCopy.close();
+			} catch (Exception e) {
+				// closing at the end: nothing more to do with it
+			}
+			offlineCopy = null;
+		}
 		if (mailbox != null) {
 			try {
 				mailbox.close();
@@ -129,7 +142,23 @@ public class Session {
 
 	// ---- profile
 
-	/** The profile file: {@value #PROFILE_PROPERTY}, else the first in {@code $LIAISON_HOME/profiles}. */
+	private volatile Path chosen;
+	private long profileStamp;
+	private volatile boolean takeOverNext;
+
+	/** Works on this profile file from now on (the configuration wizard saved it); the views are told. */
+	public void useProfile(Path file, boolean takeOver) {
+		chosen = file;
+		takeOverNext = takeOver;
+		fire(Change.PROFILE);
+	}
+
+	Path profileFileNow() {
+		Path c = chosen;
+		return c != null ? c : findProfileFile();
+	}
+
+	/** The profile file: {@value #PROFILE_PROPERTY}, else the first by name in {@code $LIAISON_HOME/profiles} (as the wizard). */
 	static Path findProfileFile() {
 		String given = System.getProperty(PROFILE_PROPERTY);
 		if (given != null && !given.isBlank()) {
@@ -138,9 +167,11 @@ public class Session {
 		Path folder = LiaisonHome.resolve("profiles");
 		if (Files.isDirectory(folder)) {
 			try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.properties")) {
+				Path first = null;
 				for (Path f : files) {
-					return f;
+					first = first == null || f.compareTo(first) < 0 ? f : first;
 				}
+				return first;
 			} catch (IOException e) {
 				return null;
 			}
@@ -150,11 +181,17 @@ public class Session {
 
 	/** The profile, read again when its file changed; empty when there is none yet. */
 	public synchronized Optional<Profile> profile() {
-		Path file = findProfileFile();
+		Path file = profileFileNow();
 		if (file == null || !Files.isRegularFile(file)) {
 			return Optional.empty();
 		}
-		if (!file.equals(profileFile) || profile == null) {
+		long stamp;
+		try {
+			stamp = Files.getLastModifiedTime(file).toMillis();
+		} catch (IOException e) {
+			stamp = 0;
+		}
+		if (!file.equals(profileFile) || profile == null || stamp != profileStamp) {
 			try {
 				Profile p = Profile.load(file);
 				if (profile != null) {
@@ -163,6 +200,7 @@ public class Session {
 				}
 				profile = p;
 				profileFile = file;
+				profileStamp = stamp;
 				scheduled = false;
 			} catch (IOException e) {
 				lastProblem = e.getMessage();
@@ -283,6 +321,22 @@ public class Session {
 		return mailbox;
 	}
 
+	// ---- Go Offline
+
+	private org.liaison.api.offline.OfflineCopy offlineCopy;
+
+	/** The profile's offline copy, opened on first use; empty when Go Offline is not installed (from a Job). */
+	public synchronized Optional<org.liaison.api.offline.OfflineCopy> offlineCopy() throws Exception {
+		org.liaison.api.offline.OfflineService service = offlineService;
+		if (service == null) {
+			return Optional.empty();
+		}
+		if (offlineCopy == null) {
+			offlineCopy = service.open(requireProfile().name());
+		}
+		return Optional.of(offlineCopy);
+	}
+
 	// ---- names of CRM records
 
 	private final Map<org.liaison.api.model.RecordRef, String> names = new ConcurrentHashMap<>();
@@ -370,7 +424,9 @@ public class Session {
 
 	IStatus runSync(Profile p, IProgressMonitor monitor) {
 		try {
-			lastReport = messaging.sync(p, MessagingOptions.normal(), monitor);
+			boolean takeOver = takeOverNext;
+			takeOverNext = false;
+			lastReport = messaging.sync(p, new MessagingOptions(false, takeOver, false), monitor);
 			lastProblem = null;
 			fire(Change.SYNCED);
 			return Status.OK_STATUS;

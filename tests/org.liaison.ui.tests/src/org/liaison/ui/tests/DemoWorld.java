@@ -61,7 +61,11 @@ final class DemoWorld implements AutoCloseable {
 	final MessagingReport firstSync;
 
 	DemoWorld(int size, String... extra) throws Exception {
-		System.setProperty("liaison.home", TestHome.get().resolve("ui-" + System.nanoTime()).toString());
+		Path home = TestHome.get().resolve("ui-" + System.nanoTime());
+		System.setProperty("liaison.home", home.toString());
+		// the tests start their syncs themselves (F9), not at start-up as File > Preferences allows
+		Files.createDirectories(home);
+		Files.writeString(home.resolve("desktop.properties"), "sync.on-start=false\n");
 		TestPasswords.unlockSecureStorage();
 		dir = Files.createTempDirectory("liaison-ui");
 		crm = Osgi.service(CrmServer.class).start(CrmServer.Options.defaults(dir.resolve("crm")));

@@ -18,7 +18,10 @@ import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
+import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
+import org.liaison.api.offline.OfflineCopy;
+import org.liaison.api.offline.OfflineService;
 import org.liaison.api.crm.CrmClient;
 import org.liaison.api.crm.CrmQuery;
 import org.liaison.api.crm.CrmRecord;
@@ -30,6 +33,7 @@ import org.liaison.api.store.ProfileStore;
 import org.liaison.testing.Osgi;
 import org.liaison.testing.ui.Screenshots;
 import org.liaison.testing.ui.Workbench;
+import org.liaison.ui.internal.StatusLine;
 
 /** Contacts, calendar, tasks and the CRM view on demo-like data, each with its README screenshot. */
 class ViewsTest {
@@ -53,6 +57,11 @@ class ViewsTest {
 				a = new Appointment(a.uid(), a.subject(), "Bridge line", null, a.start(), a.end(), newYork, false,
 						"FREQ=WEEKLY;BYDAY=MO,WE", List.of(), List.of(), List.of(), null, null, List.of(), null, true, null);
 				store.localPim().create(calendar.id(), UUID.randomUUID(), a.toData());
+			}
+			// Go Offline with the default filters: the records demo owns are copied
+			try (CrmClient crm = world.client();
+					OfflineCopy copy = Osgi.service(OfflineService.class).open("demo")) {
+				copy.goOffline(crm, new NullProgressMonitor());
 			}
 			Workbench.run("views", (display, shell, app) -> {
 				area(display, 1);
@@ -97,12 +106,14 @@ class ViewsTest {
 				search.setText(world.accountWord);
 				Ui.until(display, () -> status.getText().startsWith(records.getItemCount() + " accounts")
 						&& records.getItemCount() > 0 && records.getItem(0).getText(0).contains(world.accountWord), world.accountWord);
-				assertEquals("online only", records.getItem(0).getText(records.getColumnCount() - 1));
+				assertEquals("offline copy, in step", records.getItem(0).getText(records.getColumnCount() - 1),
+						"an account demo owns is in the offline copy");
+				assertTrue(status.getText().contains("Offline; "), status.getText());
 				Ui.select(records, 0);
 				Text phone = Ui.await(display, "crm.field.telephone1");
 				phone.setText("+49 30 901820");
 				Ui.click(Ui.await(display, "crm.save"));
-				Ui.until(display, () -> status.getText().startsWith("Saved [telephone1]"), "the save");
+				Ui.until(display, () -> String.valueOf(StatusLine.text()).startsWith("Saved [telephone1]"), "the save");
 				Ui.idle(display);
 				Combo org = Ui.await(display, "crm.org");
 				assertTrue(org.getItem(0).endsWith("(synchronizing)"));

@@ -25,6 +25,7 @@ class WorkbenchSmokeTest {
 	@Test
 	void workbenchOpensTheLiaisonWindowInTheLiaisonPerspective() throws Exception {
 		TestHome.get();
+		System.setProperty("liaison.wizard.first-start", "false");
 		Workbench.run("workbench-smoke", (display, shell, app) -> {
 			assertEquals("Liaison", shell.getText());
 			assertTrue(shell.getBounds().width >= 800, "the window has a usable size");

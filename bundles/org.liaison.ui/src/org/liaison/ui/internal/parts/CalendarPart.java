@@ -67,7 +67,7 @@ public class CalendarPart {
 	private Canvas grid;
 	private Table agenda;
 	private final Consumer<Session.Change> listener = c -> {
-		if (c == Session.Change.SYNCED && grid != null && !grid.isDisposed()) {
+		if ((c == Session.Change.SYNCED || c == Session.Change.PROFILE) && grid != null && !grid.isDisposed()) {
 			Background.ui(grid.getDisplay(), grid, this::load);
 		}
 	};

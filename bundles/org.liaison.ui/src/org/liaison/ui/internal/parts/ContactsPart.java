@@ -40,7 +40,7 @@ public class ContactsPart {
 	private final List<Contact> all = new ArrayList<>();
 	private final List<Contact> shown = new ArrayList<>();
 	private final Consumer<Session.Change> listener = c -> {
-		if (c == Session.Change.SYNCED && table != null && !table.isDisposed()) {
+		if ((c == Session.Change.SYNCED || c == Session.Change.PROFILE) && table != null && !table.isDisposed()) {
 			Background.ui(table.getDisplay(), table, this::load);
 		}
 	};

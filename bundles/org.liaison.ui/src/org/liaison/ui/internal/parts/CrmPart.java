@@ -77,7 +77,7 @@ public class CrmPart {
 		search.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		status = new Label(parent, SWT.NONE);
 		status.setData(Ids.KEY, "crm.status");
-		status.setLayoutData(new GridData(300, SWT.DEFAULT));
+		status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 4, 1));
 		SashForm sash = new SashForm(parent, SWT.VERTICAL);
 		sash.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 4, 1));
 		table = new Table(sash, SWT.BORDER | SWT.FULL_SELECTION | SWT.SINGLE);
@@ -123,7 +123,7 @@ public class CrmPart {
 		searchJob.schedule(250);
 	}
 
-	private record Found(CrmTypes type, List<CrmRecord> records, Map<java.util.UUID, String> offline) {
+	private record Found(CrmTypes type, List<CrmRecord> records, Map<java.util.UUID, String> offline, String copy) {
 	}
 
 	private Found find() throws Exception {
@@ -135,7 +135,7 @@ public class CrmPart {
 			q = q.filter("contains(" + t.searchAttribute() + "," + CrmQuery.quote(query) + ")");
 		}
 		List<CrmRecord> records = crm.query(t.entitySet(), q).records();
-		return new Found(t, records, offline.states(o, t.entitySet(), records));
+		return new Found(t, records, offline.states(o, t.entitySet(), records), o.synchronizing() ? offline.summary() : null);
 	}
 
 	private void show(Found f) {
@@ -167,7 +167,7 @@ public class CrmPart {
 		table.setRedraw(true);
 		Session.Organization o = orgs.get(Math.max(0, orgIndex));
 		status.setText(f.records.size() + " " + f.type.label().toLowerCase() + " in " + o.label()
-				+ (o.synchronizing() ? "" : " (browsed; no messaging sync)"));
+				+ (o.synchronizing() ? "" : " (browsed; no messaging sync)") + (f.copy == null ? "" : ". " + f.copy));
 		edit();
 	}
 

@@ -439,7 +439,12 @@ public class SyncPart {
 		if (d == null) {
 			return "";
 		}
-		for (String f : new String[] { "fullname", "subject", "lastname", "firstname" }) {
+		String person = ((d.get("firstname") == null ? "" : d.get("firstname")) + " "
+				+ (d.get("lastname") == null ? "" : d.get("lastname"))).trim();
+		if (d.get("fullname") == null && !person.isEmpty()) {
+			return person;
+		}
+		for (String f : new String[] { "fullname", "subject" }) {
 			if (d.get(f) != null) {
 				return d.get(f);
 			}

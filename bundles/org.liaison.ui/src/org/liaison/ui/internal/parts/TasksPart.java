@@ -42,7 +42,7 @@ public class TasksPart {
 	private Button showDone;
 	private final List<Task> all = new ArrayList<>();
 	private final Consumer<Session.Change> listener = c -> {
-		if (c == Session.Change.SYNCED && table != null && !table.isDisposed()) {
+		if ((c == Session.Change.SYNCED || c == Session.Change.PROFILE) && table != null && !table.isDisposed()) {
 			Background.ui(table.getDisplay(), table, this::load);
 		}
 	};

@@ -1,0 +1,298 @@
+package org.liaison.ui.bench.internal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.liaison.api.cli.Benchmark;
+import org.liaison.api.cli.CommandContext;
+import org.liaison.api.crm.CrmAuth;
+import org.liaison.api.crm.CrmClient;
+import org.liaison.api.crm.CrmConnector;
+import org.liaison.api.crm.CrmEndpoint;
+import org.liaison.api.crm.CrmQuery;
+import org.liaison.api.crm.CrmRecord;
+import org.liaison.api.messaging.MessagingReport;
+import org.liaison.api.model.ItemKind;
+import org.liaison.api.profile.Profile;
+import org.liaison.api.security.SecretStore;
+import org.liaison.api.security.TrustService;
+import org.liaison.crm.server.CrmServer;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+/**
+ * {@code ./liaison bench ui}: how fast the desktop starts (the product started as a user starts it,
+ * timed to its first window, cold then warm, as releng/scripts/product-smoke.sh times it), and how
+ * responsive it stays while the first sync of demo-like data runs (a watchdog thread posts to the UI
+ * thread every few milliseconds and records how long each post waited). Goals: under 2 s warm; the UI
+ * thread never blocked over 100 ms.
+ */
+@Component(service = Benchmark.class, property = Benchmark.NAME + "=ui")
+public class UiBenchmark implements Benchmark {
+
+	static final double START_GOAL_S = 2.0;
+	static final double BLOCK_GOAL_MS = 100;
+
+	@Reference
+	private CrmServer crmServer;
+	@Reference
+	private CrmConnector crmConnector;
+	@Reference
+	private SecretStore secrets;
+	@Reference
+	private TrustService trust;
+
+	@Override
+	public String description() {
+		return "Workbench: product start to first window (cold, warm) and UI thread latency during a sync of demo"
+				+ " data [--starts N] [--size N] [--mails N] [--skip-start] [--skip-sync]";
+	}
+
+	@Override
+	public int run(List<String> args, CommandContext context) throws Exception {
+		int starts = 6;
+		int size = 400;
+		int mails = 60;
+		boolean start = true;
+		boolean sync = true;
+		for (int i = 0; i < args.size(); i++) {
+			switch (args.get(i)) {
+				case "--starts" -> starts = Integer.parseInt(args.get(++i));
+				case "--size" -> size = Integer.parseInt(args.get(++i));
+				case "--mails" -> mails = Integer.parseInt(args.get(++i));
+				case "--skip-start" -> start = false;
+				case "--skip-sync" -> sync = false;
+				default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+			}
+		}
+		if (System.getenv("DISPLAY") == null) {
+			context.err().println("bench ui needs a display: run it under Xvfb (xvfb-run ./liaison bench ui)");
+			return 2;
+		}
+		PrintStream out = context.out();
+		boolean ok = true;
+		if (start) {
+			ok &= startup(starts, out, context.monitor());
+		}
+		if (sync) {
+			ok &= responsiveness(size, mails, out, context.monitor());
+		}
+		return ok ? 0 : 1;
+	}
+
+	// ---- start-up
+
+	boolean startup(int starts, PrintStream out, IProgressMonitor monitor) throws Exception {
+		Path product = Path.of(URI.create(System.getProperty("eclipse.home.location").replace(" ", "%20")));
+		Path launcher = product.resolve("liaison");
+		if (!Files.isExecutable(launcher)) {
+			throw new IOException("no product launcher at " + launcher + ": run it from the built product");
+		}
+		Path home = Files.createTempDirectory("liaison-bench-ui-home");
+		Path config = Files.createTempDirectory("liaison-bench-ui-config");
+		List<Double> warm = new ArrayList<>();
+		double cold = -1;
+		monitor.beginTask("Starting the desktop", starts);
+		for (int i = 0; i < starts && !monitor.isCanceled(); i++) {
+			double s = startOnce(product, launcher, home, config);
+			if (i == 0) {
+				cold = s;
+			} else {
+				warm.add(s);
+			}
+			monitor.worked(1);
+		}
+		Collections.sort(warm);
+		double median = warm.isEmpty() ? cold : warm.get(warm.size() / 2);
+		double best = warm.isEmpty() ? cold : warm.get(0);
+		out.println("Desktop start to first window (product as shipped, fresh home, " + starts + " starts):");
+		out.printf("  %-34s %8s%n", "", "seconds");
+		out.printf("  %-34s %8.2f%n", "cold (new configuration)", cold);
+		out.printf("  %-34s %8.2f%n", "warm, median of " + warm.size(), median);
+		out.printf("  %-34s %8.2f%n", "warm, best", best);
+		out.printf("  %-34s %8.2f  %s%n", "goal (warm)", START_GOAL_S, median < START_GOAL_S ? "met" : "MISSED");
+		return median < START_GOAL_S;
+	}
+
+	/** Seconds from starting the launcher to a visible top-level window named Liaison. */
+	static double startOnce(Path product, Path launcher, Path home, Path config) throws Exception {
+		ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "-configuration", config.toString());
+		Map<String, String> env = pb.environment();
+		env.put("LIAISON_HOME", home.toString());
+		env.put("LIAISON_VM_ARGS", "-Dosgi.sharedConfiguration.area=" + product.resolve("configuration")
+				+ " -Dliaison.wizard.first-start=false");
+		pb.redirectErrorStream(true);
+		pb.redirectOutput(home.resolve("start.log").toFile());
+		long t0 = System.nanoTime();
+		Process p = pb.start();
+		try {
+			while (p.isAlive()) {
+				if (windowShown()) {
+					return (System.nanoTime() - t0) / 1e9;
+				}
+				Thread.sleep(20);
+			}
+			throw new IOException("the desktop exited before its window appeared: see " + home.resolve("start.log"));
+		} finally {
+			p.descendants().forEach(ProcessHandle::destroy);
+			p.destroy();
+			if (!p.waitFor(10, TimeUnit.SECONDS)) {
+				p.destroyForcibly();
+			}
+		}
+	}
+
+	static boolean windowShown() throws Exception {
+		Process x = new ProcessBuilder("xwininfo", "-root", "-tree").redirectErrorStream(true).start();
+		String text = new String(x.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		x.waitFor();
+		return text.contains("\"Liaison\"");
+	}
+
+	// ---- responsiveness during a sync
+
+	boolean responsiveness(int size, int mails, PrintStream out, IProgressMonitor monitor) throws Exception {
+		Path dir = Files.createTempDirectory("liaison-bench-ui");
+		System.setProperty("liaison.home", dir.resolve("home").toString());
+		// the benchmark starts the sync itself, once the window is up
+		Files.createDirectories(dir.resolve("home"));
+		Files.writeString(dir.resolve("home").resolve("desktop.properties"), "sync.on-start=false\n");
+		String password = random();
+		try (CrmServer.Running crm = crmServer.start(CrmServer.Options.defaults(dir.resolve("crm")))) {
+			URI root = crm.serviceRoot();
+			trust.pin(root.getHost(), root.getPort(), crm.certificateFingerprint());
+			crm.admin().addUser("demo", "demo@example.test", password.toCharArray(), false);
+			int records = crm.admin().seed(42, size, LocalDate.now(), new NullProgressMonitor());
+			GreenMail mail = new GreenMail(new ServerSetup[] { new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+					new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP) });
+			mail.start();
+			try {
+				GreenMailUser user = mail.setUser("demo@example.test", "demo", password);
+				List<String> senders = new ArrayList<>();
+				try (CrmClient c = crmConnector.connect(new CrmEndpoint(root,
+						new CrmAuth.Password(crm.tokenEndpoint(), "liaison-bench", "demo", password.toCharArray())))) {
+					for (CrmRecord r : c.query("contacts", CrmQuery.select("contactid", "emailaddress1")
+							.filter("emailaddress1 ne null").top(Math.max(1, mails / 2))).records()) {
+						senders.add(r.string("emailaddress1"));
+					}
+				}
+				for (int i = 0; i < mails; i++) {
+					String from = i % 2 == 0 && !senders.isEmpty() ? senders.get((i / 2) % senders.size())
+							: "someone" + i + "@elsewhere.test";
+					deliver(user, from, "Message " + i, "<bench-" + i + "@liaison.test>");
+				}
+				Path file = profile(dir, crm, mail);
+				Profile profile = Profile.load(file);
+				for (String which : new String[] { "crm", "mail", "smtp" }) {
+					secrets.put(profile.secretKey(which), password.toCharArray());
+				}
+				System.setProperty("liaison.profile", file.toString());
+				System.setProperty("liaison.wizard.first-start", "false");
+				WatchedSync.Result r = WatchedSync.run(monitor);
+				out.println();
+				out.println("UI thread during the first sync of demo data (" + records + " CRM records, " + mails
+						+ " messages), every view opened in turn while it runs:");
+				out.printf("  %-34s %10s%n", "", "value");
+				out.printf("  %-34s %10.2f s%n", "sync (scheduler Job)", r.syncSeconds());
+				out.printf("  %-34s %10d%n", "pings to the UI thread", r.pings());
+				out.printf("  %-34s %10.1f ms%n", "median wait", r.median());
+				out.printf("  %-34s %10.1f ms%n", "99th percentile wait", r.p99());
+				out.printf("  %-34s %10.1f ms%n", "longest wait", r.max());
+				out.printf("  %-34s %10d%n", "waits over " + (int) BLOCK_GOAL_MS + " ms", r.over());
+				out.printf("  %-34s %10.1f ms  %s%n", "goal (longest)", BLOCK_GOAL_MS, r.max() <= BLOCK_GOAL_MS ? "met" : "MISSED");
+				MessagingReport m = r.report();
+				if (m != null) {
+					out.printf("  synced: %d contacts, %d appointments, %d tasks into the mailbox; %d of %d messages tracked%n",
+							created(m, ItemKind.CONTACT), created(m, ItemKind.APPOINTMENT), created(m, ItemKind.TASK),
+							m.tracked(), m.scanned());
+				} else {
+					out.println("  the sync failed: " + r.problem());
+				}
+				return r.max() <= BLOCK_GOAL_MS && m != null;
+			} finally {
+				System.clearProperty("liaison.profile");
+				mail.stop();
+			}
+		}
+	}
+
+	static int created(MessagingReport m, ItemKind k) {
+		return m.pim().containsKey(k) ? m.pim().get(k).mailbox().created() : 0;
+	}
+
+	private static void deliver(GreenMailUser user, String from, String subject, String messageId) throws Exception {
+		MimeMessage m = new MimeMessage(Session.getInstance(new Properties())) {
+			@Override
+			protected void updateMessageID() throws jakarta.mail.MessagingException {
+				setHeader("Message-ID", messageId);
+			}
+		};
+		m.setFrom(new InternetAddress(from));
+		m.addRecipient(Message.RecipientType.TO, new InternetAddress("demo@example.test"));
+		m.setSubject(subject);
+		m.setSentDate(Date.from(Instant.now()));
+		m.setText("Benchmark message " + subject);
+		m.saveChanges();
+		user.deliver(m);
+	}
+
+	private static Path profile(Path dir, CrmServer.Running crm, GreenMail mail) throws IOException {
+		Properties p = new Properties();
+		p.setProperty("name", "bench");
+		p.setProperty("crm.url", crm.serviceRoot().toString());
+		p.setProperty("crm.token-url", crm.tokenEndpoint().toString());
+		p.setProperty("crm.user", "demo");
+		p.setProperty("crm.client-id", "liaison-bench");
+		p.setProperty("mail.protocol", "imap");
+		p.setProperty("mail.host", "127.0.0.1");
+		p.setProperty("mail.port", Integer.toString(mail.getImap().getPort()));
+		p.setProperty("mail.security", "none");
+		p.setProperty("mail.user", "demo");
+		p.setProperty("mail.address", "demo@example.test");
+		p.setProperty("smtp.host", "127.0.0.1");
+		p.setProperty("smtp.port", Integer.toString(mail.getSmtp().getPort()));
+		p.setProperty("smtp.security", "none");
+		p.setProperty("smtp.user", "demo");
+		p.setProperty("pim", "local");
+		p.setProperty("tracking.option", "from-crm-customers");
+		p.setProperty("sync.interval", "60");
+		Path file = dir.resolve("bench.properties");
+		try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+			p.store(w, "bench ui profile (no secrets)");
+		}
+		return file;
+	}
+
+	private static String random() {
+		byte[] b = new byte[18];
+		new SecureRandom().nextBytes(b);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+	}
+}
