@@ -3,9 +3,6 @@ package org.liaison.offline.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,11 +12,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.eclipse.core.runtime.IProgressMonitor;
-import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
 import org.liaison.api.cli.Command;
-import org.liaison.api.cli.CommandContext;
 import org.liaison.api.crm.CrmClient;
 import org.liaison.api.crm.CrmLimits;
 import org.liaison.api.crm.CrmQuery;
@@ -28,10 +22,10 @@ import org.liaison.api.env.LiaisonHome;
 import org.liaison.api.security.SecretStore;
 import org.liaison.crm.server.CrmServer;
 import org.liaison.store.derby.DerbyProfileStore;
+import org.liaison.testing.Commands;
 import org.liaison.testing.CrmServers;
 import org.liaison.testing.Osgi;
 import org.liaison.testing.TestHome;
-import org.osgi.framework.ServiceReference;
 
 /**
  * {@code ./liaison offline go|status|online --profile FILE} as the command service, on the encrypted
@@ -39,44 +33,12 @@ import org.osgi.framework.ServiceReference;
  */
 class OfflineCommandTest {
 
-	private static final class Ctx implements CommandContext {
-		final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-		final IProgressMonitor monitor = new NullProgressMonitor();
-
-		@Override
-		public PrintStream out() {
-			return out;
-		}
-
-		@Override
-		public PrintStream err() {
-			return out;
-		}
-
-		@Override
-		public IProgressMonitor monitor() {
-			return monitor;
-		}
-
-		String text() {
-			return bytes.toString(StandardCharsets.UTF_8);
-		}
-	}
-
 	private static Command command() throws Exception {
-		var ctx = Osgi.context();
-		for (ServiceReference<Command> r : ctx.getServiceReferences(Command.class, "(liaison.command=offline)")) {
-			return ctx.getService(r);
-		}
-		throw new AssertionError("no offline command service");
+		return Commands.named("offline");
 	}
 
 	private static String run(Command cmd, int expected, String... args) throws Exception {
-		Ctx c = new Ctx();
-		int code = cmd.run(new ArrayList<>(List.of(args)), c);
-		assertEquals(expected, code, c.text());
-		return c.text();
+		return Commands.run(cmd, expected, args);
 	}
 
 	@Test
@@ -133,9 +95,8 @@ class OfflineCommandTest {
 			assertTrue(list.contains("Grace Hopper"), list);
 		}
 		Files.writeString(file, "name = x\ncrm.url = https://127.0.0.1:1/\ncrm.user = u\ncrm.password = no\n");
-		Ctx bad = new Ctx();
 		try {
-			command().run(new ArrayList<>(List.of("status", "--profile", file.toString())), bad);
+			command().run(new ArrayList<>(List.of("status", "--profile", file.toString())), new Commands.Captured());
 			throw new AssertionError("a profile file with a password must be refused");
 		} catch (java.io.IOException expected) {
 			assertTrue(expected.getMessage().contains("holds no secret"), expected.getMessage());
