@@ -13,6 +13,19 @@ import org.osgi.annotation.versioning.ProviderType;
  * One profile's offline copy: filters, the copy itself, offline work (each change kept as an intent in
  * the outbox), and going online (the outbox replayed with If-Match and the 3-way merge). Long work
  * reports progress to the monitor and stops when it is cancelled, leaving a state the next run resumes.
+ * <p>
+ * Threads: every method may be called from any thread, and from several at once. Reads ({@link #list},
+ * {@link #get}, {@link #status}, {@link #outbox}, {@link #conflicts}) run beside long work and see what it has
+ * committed so far (a first copy commits page by page); writes wait for one another. The long operations
+ * ({@link #preview}, {@link #goOffline}, {@link #refresh}, {@link #goOnline}) talk to the CRM: in the desktop,
+ * run them in an Eclipse {@code Job} and pass its monitor (cancel = {@code Job.cancel()}); never on the UI
+ * thread. The offline work methods ({@link #create}, {@link #update}, {@link #delete}) touch only the local
+ * store and return at once.
+ * <p>
+ * What a view shows: a record's {@link OfflineRecord#state()} (synced, created, changed, deleted offline),
+ * the {@link #outbox} (what waits to be replayed, and failed changes with the reason), and the
+ * {@link #conflicts} (per field: the value before, the server's, the offline one), settled field by field
+ * with {@link #choose}.
  */
 @ProviderType
 public interface OfflineCopy extends AutoCloseable {

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.NullProgressMonitor;
@@ -62,7 +63,7 @@ public final class OfflineCopyImpl implements OfflineCopy {
 	private final Clock clock;
 	private volatile Hook hook = Hook.NONE;
 	/** Where the last copy's time went (nanoseconds waiting for pages, converting, writing), for the benchmark. */
-	long[] lastCopy = new long[6];
+	long[] lastCopy = new long[8];
 	private final boolean closeStore;
 
 	/**
@@ -214,16 +215,43 @@ public final class OfflineCopyImpl implements OfflineCopy {
 
 	@Override
 	public CopyReport goOffline(CrmClient client, IProgressMonitor monitor) throws OfflineException {
-		CopyReport r = copy(client, monitor);
-		if (r.complete()) {
-			setMode("offline");
-		}
-		return r;
+		return alone("going offline", () -> {
+			CopyReport r = copy(client, monitor);
+			if (r.complete()) {
+				setMode("offline");
+			}
+			return r;
+		});
 	}
 
 	@Override
 	public CopyReport refresh(CrmClient client, IProgressMonitor monitor) throws OfflineException {
-		return copy(client, monitor);
+		return alone("refreshing the offline copy", () -> copy(client, monitor));
+	}
+
+	/** Work that talks to the CRM and must not run twice at once on a profile. */
+	private interface Exclusive<R> {
+		R run() throws OfflineException;
+	}
+
+	/** Which operation holds each profile (several copies may be open on one profile, in several threads). */
+	private static final ConcurrentHashMap<String, String> RUNNING = new ConcurrentHashMap<>();
+
+	/**
+	 * Runs going offline, refreshing or going online, refusing to start while another of them runs on the
+	 * same profile (two replays at once would send the same changes twice).
+	 */
+	private <R> R alone(String what, Exclusive<R> work) throws OfflineException {
+		String other = RUNNING.putIfAbsent(profile(), what);
+		if (other != null) {
+			throw new OfflineException("cannot start " + what + " for profile " + profile() + ": " + other
+					+ " is running; wait for it to end or cancel it");
+		}
+		try {
+			return work.run();
+		} finally {
+			RUNNING.remove(profile(), what);
+		}
 	}
 
 	private CopyReport copy(CrmClient client, IProgressMonitor monitor) throws OfflineException {
@@ -509,6 +537,11 @@ public final class OfflineCopyImpl implements OfflineCopy {
 
 	@Override
 	public ReplayReport goOnline(CrmClient client, ReplayOptions options, IProgressMonitor monitor)
+			throws OfflineException {
+		return alone("going online", () -> replay(client, options, monitor));
+	}
+
+	private ReplayReport replay(CrmClient client, ReplayOptions options, IProgressMonitor monitor)
 			throws OfflineException {
 		me(client);
 		try {

@@ -3,6 +3,7 @@ package org.liaison.offline.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,9 +20,12 @@ import org.liaison.api.filter.FilterRule;
 import org.liaison.api.offline.CopyReport;
 import org.liaison.api.offline.FilterPreview;
 import org.liaison.api.offline.OfflineEntity;
+import org.liaison.api.offline.OfflineException;
 import org.liaison.api.offline.OfflineFilter;
 import org.liaison.api.offline.OfflineRecord;
 import org.liaison.api.offline.OfflineStatus;
+import org.liaison.api.offline.ReplayOptions;
+import org.liaison.offline.internal.OfflineCopyImpl;
 import org.liaison.testing.CrmServers;
 
 /**
@@ -136,6 +140,36 @@ class GoOfflineTest {
 				assertTrue(again.stats().requests() <= 5, "the continued copy sent " + again.stats().requests() + " requests");
 			}
 			assertEquals(55, f.copy.list(C, "", 1000).size());
+		}
+	}
+
+	@Test
+	void whileGoingOffline_readsSeeCommittedPages_aSecondReplayOrCopyOfTheProfileIsRefused() throws Exception {
+		try (Fixture f = new Fixture("alone", CrmLimits.defaults().withPageSize(10))) {
+			for (int i = 0; i < 25; i++) {
+				f.create(C, Map.of("firstname", "L" + i, "lastname", "Alone"));
+			}
+			f.copy.setFilters(Fixture.only(C));
+			OfflineCopyImpl other = OfflineCopyImpl.over(f.store, f.resolver, java.time.Clock.systemUTC());
+			List<String> seen = new java.util.ArrayList<>();
+			f.copy.hook(step -> {
+				if (step.equals("page") && seen.isEmpty()) {
+					try {
+						seen.add("read " + other.list(C, "", 100).size());
+						OfflineException refused = assertThrows(OfflineException.class,
+								() -> other.goOnline(f.crm, ReplayOptions.defaults(), null));
+						seen.add(refused.getMessage());
+						assertThrows(OfflineException.class, () -> other.refresh(f.crm, null));
+					} catch (OfflineException e) {
+						throw new AssertionError(e);
+					}
+				}
+			});
+			assertTrue(f.copy.goOffline(f.crm, null).complete());
+			assertEquals("read 10", seen.get(0), "the first page is committed and readable while the copy goes on");
+			assertTrue(seen.get(1).contains("going offline is running"), seen.get(1));
+			f.copy.hook(null);
+			assertNull(other.goOnline(f.crm, ReplayOptions.defaults(), null).stoppedBecause(), "free again afterwards");
 		}
 	}
 
