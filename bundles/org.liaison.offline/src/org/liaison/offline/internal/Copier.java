@@ -1,5 +1,7 @@
 package org.liaison.offline.internal;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -59,9 +61,11 @@ final class Copier {
 	private ExecutorService ahead;
 	/**
 	 * Where the run's time went, in nanoseconds: [0] waiting for pages, [1] converting, [2] storing, [3] starting
-	 * change tracking, [4] delta refreshes, [5] the references pass.
+	 * change tracking, [4] delta refreshes, [5] the references pass; [6] and [7] the CPU time this thread spent
+	 * converting and storing (the rest of the wall time went to other threads and processes, and to the disk).
 	 */
-	final long[] nanos = new long[6];
+	final long[] nanos = new long[8];
+	private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
 	Copier(OfflineTables t, CrmClient client, Clock clock, UUID me, IProgressMonitor monitor, Hook hook) {
 		this.t = t;
@@ -221,12 +225,15 @@ final class Copier {
 			CrmPage current = page;
 			Future<CrmPage> following = next == null ? null : ahead.submit(() -> client.next(current));
 			long c0 = System.nanoTime();
+			long cc0 = CPU.getCurrentThreadCpuTime();
 			List<Fetched> rows = convert(e, page.records());
 			nanos[1] += System.nanoTime() - c0;
+			nanos[6] += CPU.getCurrentThreadCpuTime() - cc0;
 			done += rows.size();
 			EntityState now = new EntityState(e, true, st.filter(), st.usedFilter(), st.gen(), next != null, next,
 					st.deltaLink(), done, expected, next == null ? clock.instant() : null, st.refreshedAt());
 			long p0 = System.nanoTime();
+			long pc0 = CPU.getCurrentThreadCpuTime();
 			// transactions of at most TX_ROWS rows (Derby escalates a transaction's row locks to a table lock
 			// at 5,000); the paging position goes with the page's last rows, so a crash in between reads the
 			// page again and puts its first rows a second time, as updates
@@ -242,12 +249,15 @@ final class Copier {
 			t.write(c -> {
 				t.putFetched(c, e, Scope.FILTER, now.gen(), last, fresh);
 				t.putEntityState(c, now);
-				if (now.nextLink() == null) {
+				if (now.nextLink() == null && !fresh) {
+					// records of the type's older copies that this one did not bring again (a type copied
+					// into an empty table has none)
 					t.demoteStale(c, e, now.gen());
 				}
 				return null;
 			});
 			nanos[2] += System.nanoTime() - p0;
+			nanos[7] += CPU.getCurrentThreadCpuTime() - pc0;
 			st = now;
 			copied.merge(e, (long) rows.size(), Long::sum);
 			monitor.subTask(e.entitySet() + ": " + done + (expected > 0 ? " of " + expected : ""));
