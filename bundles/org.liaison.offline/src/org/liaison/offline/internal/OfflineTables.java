@@ -93,7 +93,6 @@ final class OfflineTables {
 			OfflineEntity.LEADS, OfflineEntity.OPPORTUNITIES, OfflineEntity.EMAILS, OfflineEntity.APPOINTMENTS,
 			OfflineEntity.TASKS);
 	private static final int INLINE = 32_000;
-	private static final int IN_CHUNK = 100;
 	private static final TypeReference<LinkedHashMap<String, List<String>>> CHANGES = new TypeReference<>() {
 	};
 	private static final TypeReference<List<List<String>>> FIELD_ROWS = new TypeReference<>() {
@@ -307,48 +306,27 @@ final class OfflineTables {
 
 	Map<UUID, Row> get(Connection c, Collection<UUID> ids) throws SQLException {
 		Map<UUID, Row> out = new HashMap<>();
-		List<UUID> list = new ArrayList<>(ids);
-		for (int from = 0; from < list.size(); from += IN_CHUNK) {
-			List<UUID> chunk = list.subList(from, Math.min(list.size(), from + IN_CHUNK));
-			try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM OFFLINE_RECORD WHERE ID IN ("
-					+ marks(chunk.size()) + ")")) {
-				for (int i = 0; i < chunk.size(); i++) {
-					ps.setString(i + 1, chunk.get(i).toString());
-				}
-				try (ResultSet rs = ps.executeQuery()) {
-					while (rs.next()) {
-						Row r = row(rs);
-						out.put(r.id(), r);
-					}
-				}
-			}
-		}
+		sql.inList(c, "SELECT " + ROW_COLUMNS + " FROM OFFLINE_RECORD WHERE ID IN (", ")", keys(ids), rs -> {
+			Row r = row(rs);
+			out.put(r.id(), r);
+		});
 		return out;
 	}
 
 	/** Which of {@code ids} are in the copy, with their state. */
 	Map<UUID, Character> states(Connection c, Collection<UUID> ids) throws SQLException {
 		Map<UUID, Character> out = new HashMap<>();
-		List<UUID> list = new ArrayList<>(ids);
-		for (int from = 0; from < list.size(); from += IN_CHUNK) {
-			List<UUID> chunk = list.subList(from, Math.min(list.size(), from + IN_CHUNK));
-			try (PreparedStatement ps = c.prepareStatement("SELECT ID, STATE FROM OFFLINE_RECORD WHERE ID IN ("
-					+ marks(chunk.size()) + ")")) {
-				for (int i = 0; i < chunk.size(); i++) {
-					ps.setString(i + 1, chunk.get(i).toString());
-				}
-				try (ResultSet rs = ps.executeQuery()) {
-					while (rs.next()) {
-						out.put(UUID.fromString(rs.getString(1)), rs.getString(2).charAt(0));
-					}
-				}
-			}
-		}
+		sql.inList(c, "SELECT ID, STATE FROM OFFLINE_RECORD WHERE ID IN (", ")", keys(ids),
+				rs -> out.put(UUID.fromString(rs.getString(1)), rs.getString(2).charAt(0)));
 		return out;
 	}
 
-	private static String marks(int n) {
-		return "?" + ", ?".repeat(n - 1);
+	private static List<String> keys(Collection<UUID> ids) {
+		List<String> out = new ArrayList<>(ids.size());
+		for (UUID id : ids) {
+			out.add(id.toString());
+		}
+		return out;
 	}
 
 	/**

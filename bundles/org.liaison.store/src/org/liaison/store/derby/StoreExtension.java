@@ -1,6 +1,7 @@
 package org.liaison.store.derby;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -50,5 +51,21 @@ public interface StoreExtension<T> {
 
 		/** The database, for messages. */
 		String label();
+
+		/**
+		 * Runs {@code head + "?, ?, ..." + tail} for the keys, a chunk at a time (chunks of a few sizes, so
+		 * that Derby compiles few statements), with {@code leading} bound first; every row goes to
+		 * {@code rows}. The store's own IN lists go the same way.
+		 */
+		default void inList(Connection c, String head, String tail, List<String> keys, Rows rows, Object... leading)
+				throws SQLException {
+			Codec.inList(c, head, tail, keys, rows::row, leading);
+		}
+	}
+
+	/** Handles one row of a result. */
+	@FunctionalInterface
+	interface Rows {
+		void row(ResultSet rs) throws SQLException;
 	}
 }
