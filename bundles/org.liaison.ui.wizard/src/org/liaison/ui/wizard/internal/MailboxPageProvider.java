@@ -127,6 +127,11 @@ public class MailboxPageProvider implements SettingsPageProvider {
 			smtpPassword = Forms.password(out, "Password:", "smtp-password", changed);
 			smtpPassword.setMessage(ctx.hasSecret("smtp") ? "(saved)" : "(the incoming server's)");
 
+			// two fields a row, so that the whole page, with its Test button, fits the wizard
+			for (org.eclipse.swt.widgets.Control c : new org.eclipse.swt.widgets.Control[] { host, port, security, user,
+					password, folders, sentFolder, smtpHost, smtpPort, smtpSecurity, smtpUser, smtpPassword }) {
+				c.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+			}
 			Composite bottom = Forms.grid(parent, 1);
 			bottom.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
 			Forms.button(bottom, "Test connection", "mail-test", this::test);

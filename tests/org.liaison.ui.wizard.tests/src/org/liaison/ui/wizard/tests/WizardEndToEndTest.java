@@ -45,6 +45,7 @@ import org.liaison.testing.TestHome;
 import org.liaison.testing.TestPasswords;
 import org.liaison.testing.ui.Screenshots;
 import org.liaison.ui.wizard.ConfigurationWizard;
+import org.liaison.ui.wizard.internal.ProfileFiles;
 import org.osgi.framework.ServiceReference;
 
 import com.icegreen.greenmail.util.GreenMail;
@@ -63,6 +64,8 @@ class WizardEndToEndTest {
 
 	static Path dir;
 	static CrmServer.Running crm;
+	/** A second organization the user works with, which does not synchronize. */
+	static CrmServer.Running fabrikam;
 	static GreenMail mail;
 	static Radicale dav;
 	static final int MIN_INTERVAL = 10;
@@ -106,6 +109,8 @@ class WizardEndToEndTest {
 		crm.admin().addUser("bob", "bob@example.test", password.toCharArray(), false);
 		mail.setUser("bob@example.test", "bob", password);
 		dav = Radicale.start();
+		fabrikam = Osgi.service(CrmServer.class).start(CrmServer.Options.defaults(dir.resolve("fabrikam")));
+		fabrikam.admin().addUser("alice", "alice@example.test", password.toCharArray(), false);
 	}
 
 	@AfterAll
@@ -118,6 +123,9 @@ class WizardEndToEndTest {
 		}
 		if (crm != null) {
 			crm.close();
+		}
+		if (fabrikam != null) {
+			fabrikam.close();
 		}
 	}
 
@@ -168,6 +176,11 @@ class WizardEndToEndTest {
 		assertEquals(new String(dav.password()), new String(secrets.get(p.secretKey("dav")).orElseThrow()));
 		assertFalse(text.contains(new String(dav.password())), "no CalDAV password in the profile");
 		assertEquals(Optional.of(crm.certificateFingerprint()), trust.pinned(root.getHost(), root.getPort()));
+		// the other organization: its settings under org.org2.*, its password in secure storage, its pin
+		assertEquals(fabrikam.serviceRoot().toString(), ProfileFiles.read(file).get("org.org2.url"));
+		assertEquals(password, new String(secrets.get("profiles/alice-work/org-org2/password").orElseThrow()));
+		assertEquals(Optional.of(fabrikam.certificateFingerprint()),
+				trust.pinned(fabrikam.serviceRoot().getHost(), fabrikam.serviceRoot().getPort()));
 
 		// what ./liaison sync --profile FILE --once runs
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -257,12 +270,26 @@ class WizardEndToEndTest {
 		});
 		ui.click("org-test");
 		assertTrue(ui.text("org-result").startsWith("Connected. Signed in as"), ui.text("org-result"));
+		if (run.first()) {
+			// a second organization, browsed and edited but not synchronized
+			ui.click("org-add");
+			ui.type("org-label", "Fabrikam");
+			ui.type("org-url", fabrikam.serviceRoot().toString());
+			ui.type("org-user", run.user());
+			ui.type("org-password", password);
+			ui.whenShell("Untrusted certificate", s -> ui.click(ui.button(s, "Trust this certificate")));
+			ui.click("org-test");
+			assertTrue(ui.text("org-result").startsWith("Connected. Signed in as"), ui.text("org-result"));
+		}
 		shot(display, wizard, shots ? "wizard-1-organizations" : "");
 		next(ui, wizard, "wizard-page-synchronizing-organization");
 
 		// 2. the synchronizing organization and the profile's name
 		ui.type("profile-name", run.profile());
 		assertTrue(((org.eclipse.swt.widgets.Button) ui.find("sync-org-main")).getSelection());
+		if (run.first()) {
+			assertTrue(!((org.eclipse.swt.widgets.Button) ui.find("sync-org-org2")).getSelection());
+		}
 		shot(display, wizard, shots ? "wizard-2-synchronizing-organization" : "");
 		next(ui, wizard, "wizard-page-mailbox");
 
