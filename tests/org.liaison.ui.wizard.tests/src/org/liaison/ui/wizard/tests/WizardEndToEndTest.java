@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
@@ -26,8 +23,6 @@ import org.eclipse.swt.widgets.Spinner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.liaison.api.cli.Command;
-import org.liaison.api.cli.CommandContext;
 import org.liaison.api.crm.CrmAuth;
 import org.liaison.api.crm.CrmClient;
 import org.liaison.api.crm.CrmConnector;
@@ -39,6 +34,7 @@ import org.liaison.api.profile.Profile;
 import org.liaison.api.security.SecretStore;
 import org.liaison.api.security.TrustService;
 import org.liaison.crm.server.CrmServer;
+import org.liaison.testing.Commands;
 import org.liaison.testing.Osgi;
 import org.liaison.testing.Radicale;
 import org.liaison.testing.TestHome;
@@ -46,7 +42,6 @@ import org.liaison.testing.TestPasswords;
 import org.liaison.testing.ui.Screenshots;
 import org.liaison.ui.wizard.ConfigurationWizard;
 import org.liaison.ui.wizard.internal.ProfileFiles;
-import org.osgi.framework.ServiceReference;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -183,9 +178,7 @@ class WizardEndToEndTest {
 				trust.pinned(fabrikam.serviceRoot().getHost(), fabrikam.serviceRoot().getPort()));
 
 		// what ./liaison sync --profile FILE --once runs
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		int exit = syncCommand().run(List.of("--profile", file.toString(), "--once"), context(out));
-		assertEquals(0, exit, "./liaison sync on the wizard's profile:\n" + out.toString(StandardCharsets.UTF_8));
+		Commands.run(Commands.named("sync"), 0, "--profile", file.toString(), "--once");
 	}
 
 	@Test
@@ -212,10 +205,8 @@ class WizardEndToEndTest {
 			ConfigurationWizard.Result result = runWizard(new Run("bob", "bob-laptop", false));
 			assertNotNull(result, "the wizard finished");
 			assertTrue(result.takeOver(), "the user said this computer takes over");
-			ByteArrayOutputStream out = new ByteArrayOutputStream();
-			int exit = syncCommand().run(List.of("--profile", result.profileFile().toString(), "--once", "--take-over"),
-					context(out));
-			assertEquals(0, exit, out.toString(StandardCharsets.UTF_8));
+			Commands.run(Commands.named("sync"), 0, "--profile", result.profileFile().toString(), "--once",
+					"--take-over");
 			assertTrue(Osgi.service(MessagingService.class).instanceStatus(Profile.load(result.profileFile()))
 					.synchronizing(), "the laptop is the synchronizing client now");
 		} finally {
@@ -404,33 +395,5 @@ class WizardEndToEndTest {
 		if (!name.isEmpty()) {
 			Screenshots.forReadme(display, shell, name);
 		}
-	}
-
-	private static Command syncCommand() throws Exception {
-		for (ServiceReference<Command> r : Osgi.context().getServiceReferences(Command.class,
-				"(" + Command.NAME + "=sync)")) {
-			return Osgi.context().getService(r);
-		}
-		throw new AssertionError("no sync command");
-	}
-
-	private static CommandContext context(ByteArrayOutputStream out) {
-		PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-		return new CommandContext() {
-			@Override
-			public PrintStream out() {
-				return ps;
-			}
-
-			@Override
-			public PrintStream err() {
-				return ps;
-			}
-
-			@Override
-			public IProgressMonitor monitor() {
-				return new NullProgressMonitor();
-			}
-		};
 	}
 }
