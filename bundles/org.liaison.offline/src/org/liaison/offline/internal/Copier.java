@@ -220,15 +220,17 @@ final class Copier {
 		// a type with no rows yet: its pages hold each record once, so they are inserted without looking
 		boolean fresh = !t.read(c -> t.any(c, e));
 		long done = st.copied();
-		while (page != null) {
+		Converted converted = convert(e, page);
+		while (converted != null) {
+			page = converted.page();
+			List<Fetched> rows = converted.rows();
+			problems.addAll(converted.problems());
+			nanos[1] += converted.nanos();
+			nanos[6] += converted.cpu();
 			String next = page.nextLink();
 			CrmPage current = page;
-			Future<CrmPage> following = next == null ? null : ahead.submit(() -> client.next(current));
-			long c0 = System.nanoTime();
-			long cc0 = CPU.getCurrentThreadCpuTime();
-			List<Fetched> rows = convert(e, page.records());
-			nanos[1] += System.nanoTime() - c0;
-			nanos[6] += CPU.getCurrentThreadCpuTime() - cc0;
+			// the next page is read and converted on the prefetch thread while this one is stored
+			Future<Converted> following = next == null ? null : ahead.submit(() -> convert(e, client.next(current)));
 			done += rows.size();
 			EntityState now = new EntityState(e, true, st.filter(), st.usedFilter(), st.gen(), next != null, next,
 					st.deltaLink(), done, expected, next == null ? clock.instant() : null, st.refreshedAt());
@@ -270,13 +272,13 @@ final class Copier {
 				throw new OperationCanceledException();
 			}
 			long w0 = System.nanoTime();
-			page = following == null ? null : await(following);
+			converted = following == null ? null : await(following);
 			nanos[0] += System.nanoTime() - w0;
 		}
 		return st;
 	}
 
-	private static CrmPage await(Future<CrmPage> f) throws CrmException {
+	private static Converted await(Future<Converted> f) throws CrmException {
 		try {
 			return f.get();
 		} catch (InterruptedException e) {
@@ -293,7 +295,24 @@ final class Copier {
 		}
 	}
 
+	/** A page with its records in the copy's form, the records that could not be read, and what converting cost. */
+	private record Converted(CrmPage page, List<Fetched> rows, List<String> problems, long nanos, long cpu) {
+	}
+
+	/** Converts a page (on any thread: it touches nothing shared). */
+	private static Converted convert(OfflineEntity e, CrmPage page) {
+		long c0 = System.nanoTime();
+		long cc0 = CPU.getCurrentThreadCpuTime();
+		List<String> bad = new ArrayList<>();
+		List<Fetched> rows = convert(e, page.records(), bad);
+		return new Converted(page, rows, bad, System.nanoTime() - c0, CPU.getCurrentThreadCpuTime() - cc0);
+	}
+
 	private List<Fetched> convert(OfflineEntity e, List<CrmRecord> records) {
+		return convert(e, records, problems);
+	}
+
+	private static List<Fetched> convert(OfflineEntity e, List<CrmRecord> records, List<String> problems) {
 		List<Fetched> out = new ArrayList<>(records.size());
 		for (CrmRecord r : records) {
 			try {
