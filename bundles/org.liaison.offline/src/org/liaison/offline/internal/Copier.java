@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.core.runtime.OperationCanceledException;
 import org.liaison.api.crm.CrmClient;
 import org.liaison.api.crm.CrmException;
@@ -59,6 +60,8 @@ final class Copier {
 	private int resumed;
 	private boolean dropped;
 	private ExecutorService ahead;
+	private ExecutorService tracker;
+	private final Map<OfflineEntity, Future<String>> tracking = new EnumMap<>(OfflineEntity.class);
 	/**
 	 * Where the run's time went, in nanoseconds: [0] waiting for pages, [1] converting, [2] storing, [3] starting
 	 * change tracking, [4] delta refreshes, [5] the references pass; [6] and [7] the CPU time this thread spent
@@ -81,11 +84,7 @@ final class Copier {
 		long t0 = System.nanoTime();
 		long r0 = client.stats().requests();
 		boolean complete = false;
-		ahead = Executors.newSingleThreadExecutor(r -> {
-			Thread th = new Thread(r, "liaison-offline-prefetch");
-			th.setDaemon(true);
-			return th;
-		});
+		ahead = daemon("liaison-offline-prefetch");
 		try {
 			List<EntityState> states = new ArrayList<>();
 			long expected = 0;
@@ -101,6 +100,7 @@ final class Copier {
 			monitor.beginTask("Going offline", expected > 0 ? (int) Math.min(Integer.MAX_VALUE, expected)
 					: IProgressMonitor.UNKNOWN);
 			boolean changed = dropped;
+			startTracking(states);
 			for (int i = 0; i < states.size(); i++) {
 				EntityState st = states.get(i);
 				if (st.initialCopy()) {
@@ -126,9 +126,44 @@ final class Copier {
 			complete = true;
 		} finally {
 			ahead.shutdownNow();
+			if (tracker != null) {
+				tracker.shutdownNow();
+			}
 			monitor.done();
 		}
 		return report(complete, r0, t0);
+	}
+
+	/**
+	 * Starts change tracking of the types whose first copy has no delta link yet, one after another on a
+	 * thread of its own, so that a type's tracking call runs while the types before it are copied. Each
+	 * type's delta link is still taken before its own copy begins (its copy waits for it), so a change
+	 * made during the copy is in the refresh that follows.
+	 */
+	private void startTracking(List<EntityState> states) {
+		IProgressMonitor cancelOnly = new NullProgressMonitor() {
+			@Override
+			public boolean isCanceled() {
+				return monitor.isCanceled();
+			}
+		};
+		for (EntityState st : states) {
+			if (st.initialCopy() && st.deltaLink() == null) {
+				if (tracker == null) {
+					tracker = daemon("liaison-offline-tracking");
+				}
+				OfflineEntity e = st.entity();
+				tracking.put(e, tracker.submit(() -> client.changes(e.entitySet(), List.of(e.key()), null, IGNORE, cancelOnly)));
+			}
+		}
+	}
+
+	private static ExecutorService daemon(String name) {
+		return Executors.newSingleThreadExecutor(r -> {
+			Thread th = new Thread(r, name);
+			th.setDaemon(true);
+			return th;
+		});
 	}
 
 	CopyReport report(boolean complete, long r0, long t0) {
@@ -189,7 +224,9 @@ final class Copier {
 		if (st.deltaLink() == null) {
 			monitor.subTask(e.entitySet() + ": starting change tracking");
 			long k0 = System.nanoTime();
-			String link = client.changes(e.entitySet(), List.of(e.key()), null, IGNORE, monitor);
+			Future<String> started = tracking.remove(e);
+			String link = started != null ? await(started)
+					: client.changes(e.entitySet(), List.of(e.key()), null, IGNORE, monitor);
 			nanos[3] += System.nanoTime() - k0;
 			EntityState withLink = new EntityState(e, true, st.filter(), st.usedFilter(), st.gen(), true, null, link, 0,
 					st.expected(), null, st.refreshedAt());
@@ -278,7 +315,8 @@ final class Copier {
 		return st;
 	}
 
-	private static Converted await(Future<Converted> f) throws CrmException {
+	/** What a task of the prefetch or tracking thread gave, its failure thrown here. */
+	private static <T> T await(Future<T> f) throws CrmException {
 		try {
 			return f.get();
 		} catch (InterruptedException e) {

@@ -50,7 +50,9 @@ import org.osgi.service.component.annotations.Reference;
  * {@code ./liaison bench offline}: going offline with 100,000 records from a throwaway reference CRM
  * server over HTTPS on this machine, beside a raw batched Derby insert of the same rows into the same
  * table of an encrypted database; replaying 1,000 offline edits with and without {@code $batch}, and
- * with server edits to merge; the offline database's size per 10,000 records.
+ * with server edits to merge; the offline database's size per 10,000 records. Going offline and the raw
+ * insert each run {@code --runs} times (default 2, each into a fresh database) and the fastest of each is
+ * shown, since the machine is shared.
  */
 @Component(service = Benchmark.class, property = Benchmark.NAME + "=offline")
 public class OfflineBenchmark implements Benchmark {
@@ -70,7 +72,7 @@ public class OfflineBenchmark implements Benchmark {
 	@Override
 	public String description() {
 		return "Go Offline: 100k records copied vs a raw batched Derby insert, replay of 1,000 offline edits, database"
-				+ " size per 10k records [--records N] [--edits N] [--batch N]";
+				+ " size per 10k records [--records N] [--edits N] [--batch N] [--runs N]";
 	}
 
 	/** One line of figures; {@code cpu} the CPU seconds of the thread doing the work, or NaN where not measured. */
@@ -85,11 +87,13 @@ public class OfflineBenchmark implements Benchmark {
 		int records = 100_000;
 		int edits = 1000;
 		int batch = 100;
+		int runs = 2;
 		for (int i = 0; i + 1 < args.size(); i += 2) {
 			switch (args.get(i)) {
 				case "--records" -> records = Integer.parseInt(args.get(i + 1));
 				case "--edits" -> edits = Integer.parseInt(args.get(i + 1));
 				case "--batch" -> batch = Integer.parseInt(args.get(i + 1));
+				case "--runs" -> runs = Math.max(1, Integer.parseInt(args.get(i + 1)));
 				default -> throw new IllegalArgumentException("unknown option " + args.get(i));
 			}
 		}
@@ -115,39 +119,53 @@ public class OfflineBenchmark implements Benchmark {
 			}
 			CrmEndpoint ep = new CrmEndpoint(s.serviceRoot(), new CrmAuth.Password(s.tokenEndpoint(), null, "bench", pw),
 					CrmLimits.defaults().withPageSize(5000).withBatchSize(batch));
-			char[] boot = secret();
+			// each trial goes offline into a fresh store, then inserts the same rows raw; the fastest of each
+			// is shown (the machine is shared: a single run is at the mercy of the others' load)
+			Trial best = null;
+			double[] bestRaw = null;
+			for (int k = 1; k < runs; k++) {
+				Path db = dir.resolve("offline-db-" + k);
+				try (CrmClient c = connector.connect(ep);
+						DerbyProfileStore store = DerbyProfileStore.open("bench-offline-" + k, db, secret())) {
+					Trial tr = trial(OfflineCopyImpl.over(store, resolver, Clock.systemUTC()), c, db, m);
+					double[] raw = rawInsert(store, dir.resolve("raw-db-" + k), secret(), tr.go().copiedTotal());
+					best = tr;
+					bestRaw = raw;
+				}
+				delete(db);
+				delete(dir.resolve("raw-db-" + k));
+			}
 			Path db = dir.resolve("offline-db");
 			try (CrmClient c = connector.connect(ep);
-					DerbyProfileStore store = DerbyProfileStore.open("bench-offline", db, boot)) {
+					DerbyProfileStore store = DerbyProfileStore.open("bench-offline", db, secret())) {
 				OfflineCopyImpl copy = OfflineCopyImpl.over(store, resolver, Clock.systemUTC());
-				List<OfflineFilter> all = new ArrayList<>();
-				for (OfflineEntity e : OfflineEntity.values()) {
-					all.add(new OfflineFilter(e, true, null));
-				}
-				copy.setFilters(all);
-				m.subTask("going offline");
-				CopyReport go = copy.goOffline(c, m);
+				Trial last = trial(copy, c, db, m);
+				m.subTask("raw batched insert of the same rows");
+				double[] lastRaw = rawInsert(store, dir.resolve("raw-db"), secret(), last.go().copiedTotal());
+				best = best == null || last.go().seconds() <= best.go().seconds() ? last : best;
+				bestRaw = bestRaw == null || lastRaw[0] <= bestRaw[0] ? lastRaw : bestRaw;
+				CopyReport go = best.go();
 				long copied = go.copiedTotal();
-				rows.add(new Row("go offline: every record of the 7 types (HTTPS, parse, store)", copied, go.seconds(),
+				long dbBytes = last.dbBytes();
+				long[] parts = best.parts();
+				String of = runs > 1 ? " (fastest of " + runs + ")" : "";
+				rows.add(new Row("go offline: every record of the 7 types (HTTPS, parse, store)" + of, copied, go.seconds(),
 						go.requests(), go.requests()));
-				long[] parts = copy.lastCopy;
 				rows.add(new Row("  of which waiting for the CRM's pages (server on this machine)", copied, parts[0] / 1e9, 0, 0));
-				rows.add(new Row("  Liaison's own work: converting and storing (thread times; they overlap)", copied, (parts[1] + parts[2]) / 1e9,
-						0, 0, (parts[6] + parts[7]) / 1e9));
-				rows.add(new Row("    converting (to the copy's text form; the next page, on the prefetch thread)", copied, parts[1] / 1e9, 0, 0, parts[6] / 1e9));
+				rows.add(new Row("  Liaison's own work: converting and storing (thread times; they overlap)", copied,
+						(parts[1] + parts[2]) / 1e9, 0, 0, (parts[6] + parts[7]) / 1e9));
+				rows.add(new Row("    converting (to the copy's text form; the next page, on the prefetch thread)", copied,
+						parts[1] / 1e9, 0, 0, parts[6] / 1e9));
 				rows.add(new Row("    storing (transactions of at most 1,000 rows)", copied, parts[2] / 1e9, 0, 0,
 						parts[7] / 1e9));
-				rows.add(new Row("  of which starting change tracking (a delta link per type)", copied, parts[3] / 1e9, 0, 0));
+				rows.add(new Row("  of which starting change tracking (a delta link per type, beside the copy)", copied,
+						parts[3] / 1e9, 0, 0));
 				rows.add(new Row("  of which the delta refresh after the copy (changes made while copying)", copied,
 						parts[4] / 1e9, 0, 0));
 				rows.add(new Row("  of which the references pass (records pointed to, not selected)", copied,
 						parts[5] / 1e9, 0, 0));
-				long dbBytes = size(db);
-
-				m.subTask("raw batched insert of the same rows");
-				double[] raw = rawInsert(store, dir.resolve("raw-db"), secret(), copied);
-				rows.add(new Row("raw batched JDBC insert of the same rows (same table, encrypted, commit per 1,000)", copied,
-						raw[0], 0, 0, raw[1]));
+				rows.add(new Row("raw batched JDBC insert of the same rows (same table, encrypted, commit per 1,000)" + of,
+						copied, bestRaw[0], 0, 0, bestRaw[1]));
 
 				List<OfflineRecord> contacts = copy.list(OfflineEntity.CONTACTS, "", edits);
 				rows.add(replay(copy, c, contacts, "one request each", ReplayOptions.defaults().batchSize(1).refresh(false), m,
@@ -165,6 +183,24 @@ public class OfflineBenchmark implements Benchmark {
 			delete(dir);
 		}
 		return 0;
+	}
+
+	/** One going offline into a fresh store: its report, where its time went, and the database's size. */
+	private record Trial(CopyReport go, long[] parts, long dbBytes) {
+	}
+
+	private static Trial trial(OfflineCopyImpl copy, CrmClient c, Path db, IProgressMonitor m) throws Exception {
+		List<OfflineFilter> all = new ArrayList<>();
+		for (OfflineEntity e : OfflineEntity.values()) {
+			all.add(new OfflineFilter(e, true, null));
+		}
+		copy.setFilters(all);
+		m.subTask("going offline");
+		CopyReport go = copy.goOffline(c, m);
+		if (!go.complete()) {
+			throw new IllegalStateException("going offline did not complete: " + go);
+		}
+		return new Trial(go, copy.lastCopy.clone(), size(db));
 	}
 
 	/** Edits every record offline, {@code serverShare}% of them in the CRM too, and replays. */
