@@ -39,6 +39,9 @@ import org.liaison.api.store.ProfileStore;
 import org.liaison.api.store.StoreException;
 import org.liaison.api.sync.SyncException;
 import org.liaison.sync.scheduler.SyncScheduler;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -69,23 +72,42 @@ public class Session {
 		PROFILE
 	}
 
-	@Reference
-	private MessagingService messaging;
-	@Reference
-	private OfflineStore offlineStore;
-	@Reference
-	private CrmConnector crmConnector;
-	@Reference
-	private MailConnector mailConnector;
-	@Reference
-	private SyncScheduler scheduler;
-	@Reference
-	private SecretStore secrets;
+	// References by ServiceReference: binding them activates nothing, so the window opens without
+	// waking the messaging, store and connector components; the first Job that uses one pays for it.
+	@Reference(service = MessagingService.class)
+	private ServiceReference<MessagingService> messagingRef;
+	@Reference(service = OfflineStore.class)
+	private ServiceReference<OfflineStore> offlineStoreRef;
+	@Reference(service = CrmConnector.class)
+	private ServiceReference<CrmConnector> crmConnectorRef;
+	@Reference(service = MailConnector.class)
+	private ServiceReference<MailConnector> mailConnectorRef;
+	@Reference(service = SyncScheduler.class)
+	private ServiceReference<SyncScheduler> schedulerRef;
+	@Reference(service = SecretStore.class)
+	private ServiceReference<SecretStore> secretsRef;
+	@Reference(service = org.liaison.api.offline.OfflineService.class, cardinality = ReferenceCardinality.OPTIONAL,
+			policy = ReferencePolicy.DYNAMIC)
+	private volatile ServiceReference<org.liaison.api.offline.OfflineService> offlineServiceRef;
 
-	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-	private volatile org.liaison.api.offline.OfflineService offlineService;
+	private final List<ServiceReference<PimConnector>> pimConnectors = new CopyOnWriteArrayList<>();
+	private final Map<ServiceReference<?>, Object> services = new ConcurrentHashMap<>();
+	private BundleContext bundleContext;
 
-	private final Map<String, PimConnector> pimConnectors = new ConcurrentHashMap<>();
+	@Activate
+	void activate(BundleContext context) {
+		bundleContext = context;
+	}
+
+	/** The service behind a reference, got once (activating its component on first use). */
+	@SuppressWarnings("unchecked")
+	private <T> T use(ServiceReference<T> ref) {
+		if (ref == null) {
+			return null;
+		}
+		return (T) services.computeIfAbsent(ref, r -> bundleContext.getService(r));
+	}
+
 	private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
 	private final Map<String, CrmClient> clients = new ConcurrentHashMap<>();
 
@@ -95,18 +117,25 @@ public class Session {
 	private volatile MessagingReport lastReport;
 	private volatile String lastProblem;
 
-	@Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-	void addPimConnector(PimConnector c) {
-		pimConnectors.put(c.id(), c);
+	@Reference(service = PimConnector.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+	void addPimConnector(ServiceReference<PimConnector> ref) {
+		pimConnectors.add(ref);
 	}
 
-	void removePimConnector(PimConnector c) {
-		pimConnectors.remove(c.id(), c);
+	void removePimConnector(ServiceReference<PimConnector> ref) {
+		pimConnectors.remove(ref);
+		if (services.remove(ref) != null && bundleContext != null) {
+			bundleContext.ungetService(ref);
+		}
 	}
 
 	@Deactivate
 	synchronized void deactivate() {
 		closeAll();
+		for (ServiceReference<?> r : services.keySet()) {
+			bundleContext.ungetService(r);
+		}
+		services.clear();
 	}
 
 	private void closeAll() {
@@ -220,7 +249,7 @@ public class Session {
 	public synchronized ProfileStore store() throws StoreException, SyncException {
 		Profile p = requireProfile();
 		if (store == null) {
-			store = offlineStore.open(p.name());
+			store = use(offlineStoreRef).open(p.name());
 		}
 		return store;
 	}
@@ -277,7 +306,7 @@ public class Session {
 		String which = org.synchronizing() ? "crm" : "org-" + org.id();
 		char[] secret;
 		try {
-			secret = secrets.get(p.secretKey(which)).orElse(null);
+			secret = use(secretsRef).get(p.secretKey(which)).orElse(null);
 		} catch (SecretStoreException e) {
 			throw new SyncException("secure storage is locked: " + e.getMessage(), e);
 		}
@@ -288,7 +317,7 @@ public class Session {
 				? new CrmAuth.ClientCredentials(org.crm().tokenEndpoint(), org.crm().user(), secret)
 				: new CrmAuth.Password(org.crm().tokenEndpoint(), org.crm().clientId(), org.crm().user(), secret);
 		try {
-			c = crmConnector.connect(new CrmEndpoint(org.crm().serviceRoot(), auth));
+			c = use(crmConnectorRef).connect(new CrmEndpoint(org.crm().serviceRoot(), auth));
 		} catch (CrmException e) {
 			throw new SyncException("cannot sign in to " + org.label() + ": " + e.getMessage(), e);
 		}
@@ -316,7 +345,7 @@ public class Session {
 			throw new SyncException("the profile " + p.name() + " has no mailbox");
 		}
 		if (mailbox == null) {
-			mailbox = mailConnector.open(p.mail(), store().mail());
+			mailbox = mailConnector().open(p.mail(), store().mail());
 		}
 		return mailbox;
 	}
@@ -327,7 +356,7 @@ public class Session {
 
 	/** The profile's offline copy, opened on first use; empty when Go Offline is not installed (from a Job). */
 	public synchronized Optional<org.liaison.api.offline.OfflineCopy> offlineCopy() throws Exception {
-		org.liaison.api.offline.OfflineService service = offlineService;
+		org.liaison.api.offline.OfflineService service = use(offlineServiceRef);
 		if (service == null) {
 			return Optional.empty();
 		}
@@ -374,21 +403,23 @@ public class Session {
 	// ---- services for the views
 
 	public MessagingService messaging() {
-		return messaging;
+		return use(messagingRef);
 	}
 
 	public MailConnector mailConnector() {
-		return mailConnector;
+		return use(mailConnectorRef);
 	}
 
 	/** The connector of the profile's contacts, calendar and tasks, with its account. */
 	public PimConnector pimConnector() throws SyncException {
 		Profile p = requireProfile();
-		PimConnector c = pimConnectors.get(p.pim());
-		if (c == null) {
-			throw new SyncException("no '" + p.pim() + "' connector for contacts, calendar and tasks is installed");
+		for (ServiceReference<PimConnector> r : pimConnectors) {
+			PimConnector c = use(r);
+			if (c != null && c.id().equals(p.pim())) {
+				return c;
+			}
 		}
-		return c;
+		throw new SyncException("no '" + p.pim() + "' connector for contacts, calendar and tasks is installed");
 	}
 
 	public PimAccount pimAccount() throws SyncException {
@@ -408,25 +439,25 @@ public class Session {
 		}
 		scheduled = true;
 		Profile profile = p.get();
-		scheduler.schedule(profile.name(), profile.interval(), monitor -> runSync(profile, monitor));
+		use(schedulerRef).schedule(profile.name(), profile.interval(), monitor -> runSync(profile, monitor));
 	}
 
 	/** Starts a sync now as the scheduler's Job (never two at once). */
 	public void syncNow() {
 		schedule();
-		profile().ifPresent(p -> scheduler.syncNow(p.name()));
+		profile().ifPresent(p -> use(schedulerRef).syncNow(p.name()));
 	}
 
 	/** The scheduler's job of the profile, for progress, or null. */
 	public org.eclipse.core.runtime.jobs.Job syncJob() {
-		return profile().map(p -> scheduler.job(p.name())).orElse(null);
+		return profile().map(p -> use(schedulerRef).job(p.name())).orElse(null);
 	}
 
 	IStatus runSync(Profile p, IProgressMonitor monitor) {
 		try {
 			boolean takeOver = takeOverNext;
 			takeOverNext = false;
-			lastReport = messaging.sync(p, new MessagingOptions(false, takeOver, false), monitor);
+			lastReport = messaging().sync(p, new MessagingOptions(false, takeOver, false), monitor);
 			lastProblem = null;
 			fire(Change.SYNCED);
 			return Status.OK_STATUS;

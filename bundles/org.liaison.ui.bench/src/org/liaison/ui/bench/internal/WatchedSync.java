@@ -2,7 +2,11 @@ package org.liaison.ui.bench.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -34,10 +38,36 @@ final class WatchedSync {
 	static final String[] PARTS = { "mail", "contacts", "calendar", "tasks", "crm", "sync" };
 
 	record Result(double syncSeconds, int pings, double median, double p99, double max, int over,
-			MessagingReport report, String problem) {
+			MessagingReport report, String problem, long gcMillis, List<String> culprits,
+			Map<String, Double> firstOpen) {
 	}
 
 	private WatchedSync() {
+	}
+
+	/** Where the UI thread is: the first frame and the first Liaison frames. */
+	static String where(Thread ui) {
+		StringBuilder b = new StringBuilder();
+		int n = 0;
+		for (StackTraceElement e : ui.getStackTrace()) {
+			String c = e.getClassName();
+			if (n == 0 || c.startsWith("org.liaison")) {
+				b.append(b.length() == 0 ? "" : " < ").append(c.substring(c.lastIndexOf('.') + 1)).append('.')
+						.append(e.getMethodName());
+				if (++n == 3) {
+					break;
+				}
+			}
+		}
+		return b.toString();
+	}
+
+	static long gcMillis() {
+		long t = 0;
+		for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+			t += Math.max(0, gc.getCollectionTime());
+		}
+		return t;
 	}
 
 	static Result run(IProgressMonitor monitor) throws Exception {
@@ -45,18 +75,22 @@ final class WatchedSync {
 		E4Workbench workbench = new E4Application().createE4Workbench(new Context(), display);
 		MApplication app = workbench.getApplication();
 		List<Double> waits = Collections.synchronizedList(new ArrayList<>());
+		Map<String, Integer> culprits = new ConcurrentHashMap<>();
+		Map<String, Double> firstOpen = Collections.synchronizedMap(new LinkedHashMap<>());
 		AtomicBoolean watching = new AtomicBoolean();
 		AtomicReference<Result> result = new AtomicReference<>();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		CountDownLatch synced = new CountDownLatch(1);
-		long[] syncStart = new long[1];
-		long[] syncEnd = new long[1];
+		long[] times = new long[3]; // sync start, sync end, GC millis before
 		Thread watchdog = new Thread(() -> {
 			while (watching.get()) {
 				CountDownLatch ran = new CountDownLatch(1);
 				long t0 = System.nanoTime();
 				display.asyncExec(ran::countDown);
 				try {
+					if (!ran.await((long) UiBenchmark.BLOCK_GOAL_MS, TimeUnit.MILLISECONDS)) {
+						culprits.merge(where(display.getThread()), 1, Integer::sum);
+					}
 					if (!ran.await(30, TimeUnit.SECONDS)) {
 						waits.add(30_000.0);
 						return;
@@ -91,14 +125,11 @@ final class WatchedSync {
 			Session session = app.getContext().get(Session.class);
 			session.addListener(c -> {
 				if (c == Session.Change.SYNCED) {
-					syncEnd[0] = System.nanoTime();
+					times[1] = System.nanoTime();
 					synced.countDown();
 				}
 			});
-			watching.set(true);
-			watchdog.start();
-			syncStart[0] = System.nanoTime();
-			session.syncNow();
+			// switching between the views while the sync runs, as a user would
 			int[] next = { 0 };
 			Runnable[] cycle = new Runnable[1];
 			cycle[0] = () -> {
@@ -106,8 +137,8 @@ final class WatchedSync {
 					// let the views take the sync's results, then stop
 					display.timerExec(1500, () -> {
 						watching.set(false);
-						MessagingReport r = session.lastReport();
-						result.set(summary(waits, (syncEnd[0] - syncStart[0]) / 1e9, r, session.lastProblem()));
+						result.set(summary(waits, (times[1] - times[0]) / 1e9, session.lastReport(),
+								session.lastProblem(), gcMillis() - times[2], culprits, firstOpen));
 						workbench.close();
 					});
 					return;
@@ -115,7 +146,30 @@ final class WatchedSync {
 				parts.showPart("org.liaison.ui.part." + PARTS[next[0]++ % PARTS.length], EPartService.PartState.ACTIVATE);
 				display.timerExec(700, cycle[0]);
 			};
-			display.timerExec(200, cycle[0]);
+			Runnable startSync = () -> {
+				parts.showPart("org.liaison.ui.part.mail", EPartService.PartState.ACTIVATE);
+				watching.set(true);
+				times[2] = gcMillis();
+				watchdog.start();
+				times[0] = System.nanoTime();
+				session.syncNow();
+				display.timerExec(200, cycle[0]);
+			};
+			// first, every view is opened once (its widgets are made then), each timed on the UI thread
+			int[] opened = { 0 };
+			Runnable[] open = new Runnable[1];
+			open[0] = () -> {
+				if (opened[0] == PARTS.length) {
+					display.timerExec(1000, startSync);
+					return;
+				}
+				String id = PARTS[opened[0]++];
+				long t0 = System.nanoTime();
+				parts.showPart("org.liaison.ui.part." + id, EPartService.PartState.ACTIVATE);
+				firstOpen.put(id, (System.nanoTime() - t0) / 1e6);
+				display.timerExec(400, open[0]);
+			};
+			display.timerExec(300, open[0]);
 		};
 		display.timerExec(50, poll[0]);
 		workbench.createAndRunUI(app);
@@ -127,7 +181,8 @@ final class WatchedSync {
 		return result.get();
 	}
 
-	static Result summary(List<Double> waits, double seconds, MessagingReport r, String problem) {
+	static Result summary(List<Double> waits, double seconds, MessagingReport r, String problem, long gc,
+			Map<String, Integer> culprits, Map<String, Double> firstOpen) {
 		List<Double> w;
 		synchronized (waits) {
 			w = new ArrayList<>(waits);
@@ -138,7 +193,9 @@ final class WatchedSync {
 		double p99 = n == 0 ? 0 : w.get(Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1));
 		double max = n == 0 ? 0 : w.get(n - 1);
 		int over = (int) w.stream().filter(x -> x > UiBenchmark.BLOCK_GOAL_MS).count();
-		return new Result(seconds, n, median, p99, max, over, r, problem);
+		List<String> where = culprits.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(6)
+				.map(e -> e.getValue() + "x " + e.getKey()).toList();
+		return new Result(seconds, n, median, p99, max, over, r, problem, gc, where, new LinkedHashMap<>(firstOpen));
 	}
 
 	/** The application context the product gives E4Application: Liaison's model and CSS, no saved state. */

@@ -104,7 +104,8 @@ public class CalendarPart {
 				new int[] { 120, 110, 280, 160, 170, 200 });
 		session.addListener(listener);
 		mode(Mode.WEEK);
-		load();
+		// after the window is up: reads never delay the first window
+		Background.ui(parent.getDisplay(), parent, this::load);
 	}
 
 	@PreDestroy

@@ -67,7 +67,8 @@ public class ContactsPart {
 		details.setData(Ids.KEY, "contacts.details");
 		sash.setWeights(65, 35);
 		session.addListener(listener);
-		load();
+		// after the window is up: reads never delay the first window
+		Background.ui(parent.getDisplay(), parent, this::load);
 	}
 
 	@PreDestroy

@@ -104,7 +104,8 @@ public class MailPart {
 		right.setWeights(55, 45);
 		sash.setWeights(20, 80);
 		session.addListener(listener);
-		load();
+		// after the window is up: reads never delay the first window
+		Background.ui(parent.getDisplay(), parent, this::load);
 	}
 
 	@PreDestroy

@@ -99,7 +99,8 @@ public class SyncPart {
 		tab(tabs, "Preview", previewTab(tabs));
 		tabs.setSelection(0);
 		session.addListener(listener);
-		load();
+		// after the window is up: reads never delay the first window
+		Background.ui(parent.getDisplay(), parent, this::load);
 	}
 
 	@PreDestroy

@@ -62,7 +62,8 @@ public class TasksPart {
 		Parts.columns(table, new String[] { "Subject", "Due", "Status", "Priority", "Done", "Regarding" },
 				new int[] { 320, 230, 110, 80, 60, 220 });
 		session.addListener(listener);
-		load();
+		// after the window is up: reads never delay the first window
+		Background.ui(parent.getDisplay(), parent, this::load);
 	}
 
 	@PreDestroy
