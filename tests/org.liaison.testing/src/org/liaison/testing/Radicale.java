@@ -63,6 +63,15 @@ public final class Radicale implements AutoCloseable {
 		return server.password();
 	}
 
+	/** Adds another user (own principal, own collections) with a new random password, returned. */
+	public char[] addUser(String name) {
+		try {
+			return server.addUser(name);
+		} catch (IOException e) {
+			throw new UncheckedIOException("cannot add the Radicale user " + name + ": " + e.getMessage(), e);
+		}
+	}
+
 	/** Radicale's collection folder. */
 	public Path storage() {
 		return server.storage();

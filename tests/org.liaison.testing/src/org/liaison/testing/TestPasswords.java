@@ -13,6 +13,7 @@ import org.osgi.framework.ServiceRegistration;
 public final class TestPasswords {
 
 	private static ServiceRegistration<MasterPasswordPrompt> registration;
+	private static char[] master;
 
 	private TestPasswords() {
 	}
@@ -27,8 +28,19 @@ public final class TestPasswords {
 	public static synchronized void unlockSecureStorage() {
 		TestHome.get();
 		if (registration == null) {
-			char[] master = random().toCharArray();
-			registration = Osgi.register(MasterPasswordPrompt.class, create -> master.clone(), 1000);
+			master = random().toCharArray();
+			char[] pw = master;
+			registration = Osgi.register(MasterPasswordPrompt.class, create -> pw.clone(), 1000);
 		}
+	}
+
+	/**
+	 * A copy of the master password of this run's secure storage (unlocked first), for a child JVM
+	 * that reads the same storage: pass it in its environment as {@code LIAISON_MASTER_PASSWORD},
+	 * never on its command line.
+	 */
+	public static synchronized char[] masterPassword() {
+		unlockSecureStorage();
+		return master.clone();
 	}
 }

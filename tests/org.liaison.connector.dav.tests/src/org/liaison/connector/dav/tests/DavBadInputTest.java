@@ -24,6 +24,7 @@ import org.liaison.api.pim.PimAccount;
 import org.liaison.api.sync.ItemCollection;
 import org.liaison.api.sync.TransientException;
 import org.liaison.api.sync.WriteResult;
+import org.liaison.testing.FaultProxy;
 import org.liaison.testing.Radicale;
 
 /**
@@ -41,7 +42,7 @@ class DavBadInputTest {
 	@BeforeAll
 	void start() throws Exception {
 		radicale = Radicale.start();
-		proxy = new FaultProxy(radicale.port());
+		proxy = FaultProxy.http(radicale.port());
 		viaProxy = radicale.account("faults", proxy.url());
 	}
 
@@ -80,7 +81,7 @@ class DavBadInputTest {
 			assertTrue(reason.contains(bad.href()) && reason.contains("iCalendar"), reason);
 			assertTrue(f.badRaw.get(bad.href()).contains("UID:break-me"), "the raw text is kept for the quarantine");
 		} finally {
-			proxy.rewrite(s -> s);
+			proxy.rewrite(null);
 		}
 	}
 
@@ -100,7 +101,7 @@ class DavBadInputTest {
 			String reason = f.bad.get(bad.href());
 			assertTrue(reason.contains(bad.href()) && reason.contains("vCard"), reason);
 		} finally {
-			proxy.rewrite(s -> s);
+			proxy.rewrite(null);
 		}
 	}
 
@@ -128,16 +129,16 @@ class DavBadInputTest {
 			c.create(UUID.randomUUID(), event("fine-" + i, "Fine " + i).toData());
 		}
 		WriteResult cut = c.create(UUID.randomUUID(), event("cut-me", "Cut").toData());
-		proxy.cutWhenBodyContains("UID:cut-me");
+		proxy.onMarker("UID:cut-me", FaultProxy.Fault.TRUNCATE);
 		try {
 			Dav.Fetch f = Dav.all(c);
 			assertEquals(5, f.items.size());
 			assertEquals(Set.of(cut.href()), f.bad.keySet());
 			String reason = f.bad.get(cut.href());
 			assertTrue(reason.contains(cut.href()) && reason.contains("mid-response"), reason);
-			assertTrue(proxy.cuts.get() >= 2, "the batch and the single fetch were both cut");
+			assertTrue(proxy.faults.get() >= 2, "the batch and the single fetch were both cut");
 		} finally {
-			proxy.cutWhenBodyContains(null);
+			proxy.onMarker(null, null);
 		}
 	}
 }

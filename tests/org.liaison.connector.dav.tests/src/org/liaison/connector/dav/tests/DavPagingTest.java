@@ -16,6 +16,7 @@ import org.liaison.api.model.Contact;
 import org.liaison.api.model.ItemKind;
 import org.liaison.api.sync.ItemCollection;
 import org.liaison.api.sync.WriteResult;
+import org.liaison.testing.FaultProxy;
 import org.liaison.testing.Radicale;
 
 /**
@@ -28,7 +29,7 @@ class DavPagingTest {
 
 	@Test
 	void truncatedAnswer_isContinued_andEveryPageTokenReachesTheSink_markedInitial() throws Exception {
-		try (Radicale radicale = Radicale.start(); FaultProxy proxy = new FaultProxy(radicale.port())) {
+		try (Radicale radicale = Radicale.start(); FaultProxy proxy = FaultProxy.http(radicale.port())) {
 			ItemCollection c = Dav.connector().createCollection(radicale.account("paging", proxy.url()), ItemKind.CONTACT,
 					"Pages", new NullProgressMonitor());
 			WriteResult a = c.create(UUID.randomUUID(), Contact.of("Page", "One", "one@example.com").toData());

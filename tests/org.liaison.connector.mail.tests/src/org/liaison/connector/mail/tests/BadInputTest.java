@@ -27,6 +27,7 @@ import org.liaison.api.sync.RemoteItem;
 import org.liaison.api.sync.Removal;
 import org.liaison.connector.mail.internal.servers.Dovecot;
 import org.liaison.connector.mail.internal.servers.Maildirs;
+import org.liaison.testing.FaultProxy;
 import org.liaison.testing.TestHome;
 import org.liaison.testing.TestPasswords;
 
@@ -190,7 +191,7 @@ class BadInputTest {
 		poison.writeBytes(MailFixture.message("<poison@test>", "POISON-PILL trips the proxy", "x"));
 		Maildirs.put(d.maildir("alice"), "999.poison.test", poison.toByteArray());
 		d.start();
-		try (CuttingProxy proxy = new CuttingProxy(d.imapPort, "POISON-PILL")) {
+		try (FaultProxy proxy = FaultProxy.tcp(d.imapPort).onMarker("POISON-PILL", FaultProxy.Fault.TRUNCATE)) {
 			MailAccount viaProxy = MailAccount.imap("proxy-" + TestPasswords.random(),
 					MailFixture.server("127.0.0.1", proxy.port(), MailSecurity.NONE, "alice", d.password("alice")), null,
 					"alice@example.test").withTimeout(Duration.ofSeconds(10));
@@ -201,7 +202,7 @@ class BadInputTest {
 				assertEquals(1, r.bad.size(), r.toString());
 				assertTrue(r.bad.get(0).contains("UID " + r.badUids.get(0)) && r.bad.get(0).contains("could not be fetched"),
 						r.bad.get(0));
-				assertTrue(proxy.cuts.get() > 0);
+				assertTrue(proxy.faults.get() > 0);
 			}
 		} finally {
 			d.close();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
@@ -12,17 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import org.eclipse.core.runtime.FileLocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -31,10 +27,8 @@ import org.liaison.api.store.JournalEntry;
 import org.liaison.api.sync.ConflictPolicy;
 import org.liaison.api.sync.SyncReport;
 import org.liaison.sync.engine.internal.StepHook;
-import org.liaison.testing.Osgi;
+import org.liaison.testing.ChildJvm;
 import org.liaison.testing.TestPasswords;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.FrameworkUtil;
 
 /**
  * Runs the engine in a child JVM (plain java, the needed jars on the class path) and kills it with
@@ -94,7 +88,7 @@ class CrashTest {
 			ConflictPolicy policy = i % 2 == 0 ? ConflictPolicy.CRM_WINS : ConflictPolicy.MAILBOX_WINS;
 			CrashRig.prepare(base, password, policy, 1000 + i);
 			Path control = root.resolve("control-" + i);
-			copy(base, control);
+			ChildJvm.copyTree(base, control);
 			int[] steps = { 0 };
 			long start = System.nanoTime();
 			try (CrashRig rig = CrashRig.open(control, password, policy)) {
@@ -112,7 +106,7 @@ class CrashTest {
 		Scenario s = scenario(t % SCENARIOS);
 		Random r = new Random(77_000 + t);
 		Path dir = root.resolve("trial-" + t);
-		copy(s.base(), dir);
+		ChildJvm.copyTree(s.base(), dir);
 
 		boolean byStep = t % 2 == 0;
 		int killAt = 1 + r.nextInt(Math.max(1, s.steps()));
@@ -130,16 +124,7 @@ class CrashTest {
 					openedAt = System.nanoTime();
 					if (!byStep) {
 						long at = delay;
-						Thread killer = new Thread(() -> {
-							try {
-								Thread.sleep(at);
-							} catch (InterruptedException ignored) {
-								return;
-							}
-							child.destroyForcibly(); // SIGKILL
-						});
-						killer.setDaemon(true);
-						killer.start();
+						ChildJvm.killAfter(child, at);
 					}
 				} else if (byStep && line.equals("STEP " + killAt + " " + line.substring(line.lastIndexOf(' ') + 1))) {
 					child.destroyForcibly(); // SIGKILL, right after the step was written
@@ -155,7 +140,7 @@ class CrashTest {
 			finishedBeforeKill.incrementAndGet();
 		} else {
 			killed.incrementAndGet();
-			assertEquals(137, child.exitValue(), "killed by SIGKILL: " + Files.readString(dir.resolve("child.err")));
+			assertEquals(ChildJvm.SIGKILL_EXIT, child.exitValue(), "killed by SIGKILL: " + Files.readString(dir.resolve("child.err")));
 		}
 
 		// a fresh engine resumes over the same store and sides
@@ -169,68 +154,16 @@ class CrashTest {
 				throw new AssertionError("still pending after the resumed run: " + e);
 			}
 		}
-		deleteTree(dir);
+		ChildJvm.deleteTree(dir);
 	}
 
 	private static Process startChild(Path dir, Scenario s) throws IOException {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> cmd = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+		List<String> cmd = List.of(ChildJvm.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
 				"-Dderby.stream.error.file=" + dir.resolve("derby-child.log"), "-Dderby.system.durability=test", "-cp",
-				classPath(),
+				ChildJvm.bundleClassPath("org.liaison.api", "org.liaison.store", "org.liaison.sync.engine",
+						"org.liaison.testing", "org.liaison.sync.engine.tests", "derby", "org.apache.derby.shared",
+						"org.eclipse.equinox.common"),
 				CrashChild.class.getName(), dir.toString(), s.policy().name());
 		return new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
-	}
-
-	private static String classPath;
-
-	/** The jars and class folders of the bundles the engine needs, outside OSGi. */
-	static synchronized String classPath() throws IOException {
-		if (classPath == null) {
-			Set<String> cp = new LinkedHashSet<>();
-			for (String bsn : List.of("org.liaison.api", "org.liaison.store", "org.liaison.sync.engine", "org.liaison.testing",
-					"org.liaison.sync.engine.tests", "derby", "org.apache.derby.shared", "org.eclipse.equinox.common")) {
-				Bundle b = Osgi.bundle(bsn);
-				if (b == null) {
-					throw new AssertionError("bundle " + bsn + " is not in the test runtime");
-				}
-				File f = FileLocator.getBundleFileLocation(b).orElseThrow(() -> new AssertionError("no file for " + bsn));
-				if (f.isDirectory()) {
-					for (String sub : List.of("target/classes", "bin", "")) {
-						File c = sub.isEmpty() ? f : new File(f, sub);
-						if (new File(c, "org").isDirectory()) {
-							cp.add(c.getAbsolutePath());
-						}
-					}
-				} else {
-					cp.add(f.getAbsolutePath());
-				}
-			}
-			// org.osgi.framework, which the Derby loader asks whether it runs in OSGi
-			cp.add(Path.of(java.net.URI.create(FrameworkUtil.class.getProtectionDomain().getCodeSource().getLocation()
-					.toString().replaceFirst("^reference:", ""))).toString());
-			classPath = String.join(File.pathSeparator, cp);
-		}
-		return classPath;
-	}
-
-	private static void copy(Path from, Path to) throws IOException {
-		try (Stream<Path> all = Files.walk(from)) {
-			for (Path p : (Iterable<Path>) all::iterator) {
-				Path target = to.resolve(from.relativize(p).toString());
-				if (Files.isDirectory(p)) {
-					Files.createDirectories(target);
-				} else {
-					Files.copy(p, target);
-				}
-			}
-		}
-	}
-
-	private static void deleteTree(Path dir) throws IOException {
-		try (Stream<Path> all = Files.walk(dir)) {
-			for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
-				Files.deleteIfExists(p);
-			}
-		}
 	}
 }
