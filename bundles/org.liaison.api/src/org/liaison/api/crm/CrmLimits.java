@@ -32,6 +32,10 @@ public record CrmLimits(int maxRetries, Duration maxRetryWait, long requestBudge
 		return new CrmLimits(retries, longestWait, requestBudget, pageSize, batchSize, timeout);
 	}
 
+	public CrmLimits withTimeout(Duration perRequest) {
+		return new CrmLimits(maxRetries, maxRetryWait, requestBudget, pageSize, batchSize, perRequest);
+	}
+
 	public CrmLimits withBatchSize(int size) {
 		return new CrmLimits(maxRetries, maxRetryWait, requestBudget, pageSize, size, timeout);
 	}

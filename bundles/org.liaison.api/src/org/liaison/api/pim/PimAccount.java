@@ -1,6 +1,7 @@
 package org.liaison.api.pim;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -12,10 +13,21 @@ import java.util.Objects;
  *        or a collection; {@code https} except for a server on the loopback address
  * @param user the user name
  * @param secretKey the {@code SecretStore} key of the password, or null for none
+ * @param timeout how long one request may wait for the server's answer (connect, response, each
+ *        read of a body), or null for the connector's default
  */
-public record PimAccount(String id, URI url, String user, String secretKey) {
+public record PimAccount(String id, URI url, String user, String secretKey, Duration timeout) {
 	public PimAccount {
 		Objects.requireNonNull(id, "id");
 		Objects.requireNonNull(url, "url");
+	}
+
+	/** An account with the connector's default timeout. */
+	public PimAccount(String id, URI url, String user, String secretKey) {
+		this(id, url, user, secretKey, null);
+	}
+
+	public PimAccount withTimeout(Duration t) {
+		return new PimAccount(id, url, user, secretKey, t);
 	}
 }

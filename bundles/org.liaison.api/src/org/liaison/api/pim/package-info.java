@@ -1,2 +1,2 @@
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.liaison.api.pim;

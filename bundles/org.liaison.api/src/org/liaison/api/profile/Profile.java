@@ -45,10 +45,21 @@ import org.liaison.api.sync.SyncPolicy;
  * @param trackingToken whether the subject's tracking token correlates replies
  * @param trackedFolders folders tracked as a whole, with the record they set regarding (or null)
  * @param scannedFolders the folders scanned for tracking
+ * @param timeout how long a server may keep Liaison waiting for an answer ({@code net.timeout}, in
+ *        seconds), for the CRM, the mail and the DAV servers alike; null for each connector's default
  */
 public record Profile(String name, Crm crm, MailAccount mail, String pim, PimAccount dav, Duration interval,
 		List<ItemKind> kinds, Map<ItemKind, String> filters, Map<ItemKind, SyncPolicy> policies, String trackingOption,
-		boolean trackingToken, Map<String, String> trackedFolders, List<String> scannedFolders) {
+		boolean trackingToken, Map<String, String> trackedFolders, List<String> scannedFolders, Duration timeout) {
+
+	/** A profile with the connectors' default timeouts. */
+	public Profile(String name, Crm crm, MailAccount mail, String pim, PimAccount dav, Duration interval,
+			List<ItemKind> kinds, Map<ItemKind, String> filters, Map<ItemKind, SyncPolicy> policies,
+			String trackingOption, boolean trackingToken, Map<String, String> trackedFolders,
+			List<String> scannedFolders) {
+		this(name, crm, mail, pim, dav, interval, kinds, filters, policies, trackingOption, trackingToken,
+				trackedFolders, scannedFolders, null);
+	}
 
 	/** Environment variables that may carry the secrets instead of secure storage. */
 	public static final Map<String, String> ENV = Map.of("crm", "LIAISON_CRM_PASSWORD", "mail", "LIAISON_MAIL_PASSWORD",
@@ -119,6 +130,11 @@ public record Profile(String name, Crm crm, MailAccount mail, String pim, PimAcc
 		}
 
 		Profile draft = new Profile(name, crm, null, null, null, null, null, null, null, null, false, null, null);
+		String t = p.getProperty("net.timeout");
+		Duration timeout = t == null || t.isBlank() ? null : Duration.ofSeconds(Long.parseLong(t.trim()));
+		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+			throw new IllegalArgumentException("net.timeout is a number of seconds above 0, not " + t);
+		}
 		MailAccount mail = null;
 		String protocol = p.getProperty("mail.protocol", "none").trim().toLowerCase(Locale.ROOT);
 		if (!protocol.equals("none")) {
@@ -136,12 +152,15 @@ public record Profile(String name, Crm crm, MailAccount mail, String pim, PimAcc
 			if (mail.protocol() != MailProtocol.IMAP && mail.protocol() != MailProtocol.POP3) {
 				throw new IllegalStateException();
 			}
+			if (timeout != null) {
+				mail = mail.withTimeout(timeout);
+			}
 		}
 		String pim = p.getProperty("pim", "local").trim();
 		PimAccount dav = null;
 		if (pim.equals("dav")) {
 			dav = new PimAccount(name, URI.create(required(p, "dav.url")), p.getProperty("dav.user"),
-					draft.secretKey("dav"));
+					draft.secretKey("dav"), timeout);
 		} else if (!pim.equals("local")) {
 			throw new IllegalArgumentException("pim is dav or local, not " + pim);
 		}
@@ -169,7 +188,7 @@ public record Profile(String name, Crm crm, MailAccount mail, String pim, PimAcc
 		return new Profile(name, crm, mail, pim, dav, interval, List.copyOf(kinds), filters, policies,
 				p.getProperty("tracking.option", "replies").trim(),
 				Boolean.parseBoolean(p.getProperty("tracking.token", "true")), tracked,
-				list(p.getProperty("mail.folders", "INBOX")));
+				list(p.getProperty("mail.folders", "INBOX")), timeout);
 	}
 
 	/** The CRM auth with the secret filled in. */

@@ -42,9 +42,15 @@ public final class DavAccount implements AutoCloseable {
 	 * @param password the password, used for this session only (the caller clears its copy)
 	 */
 	public DavAccount(String id, URI url, String user, char[] password, TrustService trust) throws SyncException {
+		this(id, url, user, password, trust, null);
+	}
+
+	/** @param timeout the request timeout, or null for the default */
+	public DavAccount(String id, URI url, String user, char[] password, TrustService trust, java.time.Duration timeout)
+			throws SyncException {
 		this.id = id;
 		this.start = url.getPath() == null || url.getPath().isEmpty() ? url.resolve("/") : url;
-		this.http = new DavHttp(start, user, password, trust, "DAV account " + id);
+		this.http = new DavHttp(start, user, password, trust, "DAV account " + id, timeout);
 	}
 
 	/** What discovery found: one collection and what it holds. */

@@ -1,5 +1,6 @@
 package org.liaison.connector.dav.internal;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -12,7 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
@@ -60,11 +64,19 @@ final class DavHttp {
 	private final HttpClient client;
 	private final String authorization;
 	private final String accountName;
+	private final Duration timeout;
 
 	DavHttp(URI base, String user, char[] password, TrustService trust, String accountName) throws SyncException {
+		this(base, user, password, trust, accountName, null);
+	}
+
+	/** @param timeout the request timeout, or null for {@link #REQUEST_TIMEOUT} */
+	DavHttp(URI base, String user, char[] password, TrustService trust, String accountName, Duration timeout)
+			throws SyncException {
 		this.accountName = accountName;
+		this.timeout = timeout == null ? REQUEST_TIMEOUT : timeout;
 		HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-				.connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER);
+				.connectTimeout(timeout == null || timeout.compareTo(CONNECT_TIMEOUT) > 0 ? CONNECT_TIMEOUT : timeout).followRedirects(HttpClient.Redirect.NEVER);
 		String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(java.util.Locale.ROOT);
 		if (scheme.equals("https")) {
 			if (trust == null) {
@@ -107,7 +119,7 @@ final class DavHttp {
 	}
 
 	HttpRequest.Builder request(URI uri, String method, String body, String contentType) {
-		HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
+		HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(timeout)
 				.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
 						: HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
 		if (contentType != null) {
@@ -148,12 +160,12 @@ final class DavHttp {
 					resp.body().close();
 					throw new SyncException(accountName + ": " + what + ": the server refused the user name or password (HTTP 401)");
 				} else {
-					try (InputStream in = resp.body()) {
+					try (InputStream in = new Watched(resp.body())) {
 						return reader.read(status, in, resp);
 					}
 				}
 			} catch (HttpTimeoutException e) {
-				last = new TransientException(accountName + ": " + what + ": no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+				last = new TransientException(accountName + ": " + what + ": no answer within " + timeout.toSeconds() + " s", e);
 			} catch (IOException e) {
 				UntrustedCertificateException u = untrusted(e);
 				if (u != null) {
@@ -175,6 +187,65 @@ final class DavHttp {
 			}
 		}
 		throw last;
+	}
+
+	/** Closes body streams whose read waits too long; one daemon thread for all accounts. */
+	private static final ScheduledThreadPoolExecutor WATCHDOG = new ScheduledThreadPoolExecutor(1, r -> {
+		Thread t = new Thread(r, "DAV read timeout");
+		t.setDaemon(true);
+		return t;
+	});
+	static {
+		WATCHDOG.setRemoveOnCancelPolicy(true);
+	}
+
+	/**
+	 * The response body with the request timeout on every read: HttpClient's own timeout ends with
+	 * the response headers, so a server that stalls mid-body would keep the sync waiting for ever.
+	 * A read that waits longer is ended by closing the stream and fails as a timeout.
+	 */
+	private final class Watched extends FilterInputStream {
+		private volatile boolean expired;
+
+		Watched(InputStream in) {
+			super(in);
+		}
+
+		@FunctionalInterface
+		private interface Read {
+			int read() throws IOException;
+		}
+
+		private int guarded(Read r) throws IOException {
+			ScheduledFuture<?> f = WATCHDOG.schedule(() -> {
+				expired = true;
+				try {
+					in.close(); // wakes the blocked read
+				} catch (IOException ignored) {
+					// closing is all we can do
+				}
+			}, timeout.toMillis(), TimeUnit.MILLISECONDS);
+			try {
+				return r.read();
+			} catch (IOException e) {
+				if (expired) {
+					throw new HttpTimeoutException("no data for " + timeout.toSeconds() + " s in the middle of the answer");
+				}
+				throw e;
+			} finally {
+				f.cancel(false);
+			}
+		}
+
+		@Override
+		public int read() throws IOException {
+			return guarded(in::read);
+		}
+
+		@Override
+		public int read(byte[] b, int off, int len) throws IOException {
+			return guarded(() -> in.read(b, off, len));
+		}
 	}
 
 	private static UntrustedCertificateException untrusted(Throwable e) {

@@ -79,7 +79,7 @@ public class DavPimConnector implements PimConnector {
 	}
 
 	private static String key(PimAccount a) {
-		return a.id() + "|" + a.url() + "|" + a.user() + "|" + a.secretKey();
+		return a.id() + "|" + a.url() + "|" + a.user() + "|" + a.secretKey() + "|" + a.timeout();
 	}
 
 	@Override
@@ -108,7 +108,7 @@ public class DavPimConnector implements PimConnector {
 				password = secrets.get(a.secretKey()).orElseThrow(
 						() -> new SyncException("DAV account " + a.id() + ": no password saved under " + a.secretKey()));
 			}
-			DavAccount made = new DavAccount(a.id(), a.url(), a.user(), password, trust);
+			DavAccount made = new DavAccount(a.id(), a.url(), a.user(), password, trust, a.timeout());
 			DavAccount raced = accounts.putIfAbsent(key, made);
 			if (raced != null) {
 				made.close();
