@@ -206,7 +206,7 @@ final class Actions {
 		});
 		return Http.json(200, Json.write(g -> {
 			g.writeStartObject();
-			g.writeStringField("@odata.context", api.root + "$metadata#Microsoft.Dynamics.CRM.DeliverIncomingEmailResponse");
+			g.writeStringField("@odata.context", api.root() + "$metadata#Microsoft.Dynamics.CRM.DeliverIncomingEmailResponse");
 			g.writeStringField("EmailId", id);
 			g.writeEndObject();
 		}));
@@ -266,7 +266,7 @@ final class Actions {
 		int[] result = api.inTx(outer, tx -> decide(tx.c, args));
 		return Http.json(200, Json.write(g -> {
 			g.writeStartObject();
-			g.writeStringField("@odata.context", api.root + "$metadata#Microsoft.Dynamics.CRM.CheckIncomingEmailResponse");
+			g.writeStringField("@odata.context", api.root() + "$metadata#Microsoft.Dynamics.CRM.CheckIncomingEmailResponse");
 			g.writeNumberField("ReasonCode", result[1]);
 			g.writeBooleanField("ShouldDeliver", result[0] == 1);
 			g.writeEndObject();

@@ -125,6 +125,11 @@ final class Server implements CrmServer.Running {
 
 	private void handle(HttpExchange ex) throws IOException {
 		Res res;
+		String host = ex.getRequestHeaders().getFirst("Host");
+		if (host != null && host.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
+			// links as the client addressed us: behind a proxy or a port forward they stay followable
+			WebApi.REQUEST_ROOT.set(root.getScheme() + "://" + host + CrmServer.API_PATH);
+		}
 		try {
 			res = respond(ex);
 		} catch (ApiError e) {
@@ -138,6 +143,8 @@ final class Server implements CrmServer.Running {
 		} catch (SQLException | RuntimeException e) {
 			LOG.log(Level.WARNING, "request failed: " + ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath(), e);
 			res = Http.json(500, Json.error("0x80040216", "An unexpected error occurred on the server: " + e));
+		} finally {
+			WebApi.REQUEST_ROOT.remove();
 		}
 		try (OutputStream out = ex.getResponseBody()) {
 			for (Map.Entry<String, String> h : res.headers().entrySet()) {

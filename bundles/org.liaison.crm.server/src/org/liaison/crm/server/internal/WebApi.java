@@ -47,7 +47,9 @@ final class WebApi {
 	final Schema schema;
 	final Db db;
 	final Records records;
-	final String root;
+	private final String root;
+	/** The service root as the client of the request in hand addressed it (its Host header), or null. */
+	static final ThreadLocal<String> REQUEST_ROOT = new ThreadLocal<>();
 	volatile long retentionMillis = 90L * 24 * 3600 * 1000;
 
 	WebApi(Db db, String root) {
@@ -55,6 +57,15 @@ final class WebApi {
 		this.schema = db.schema;
 		this.records = new Records(schema);
 		this.root = root;
+	}
+
+	/**
+	 * The service root for links and contexts: as the client addressed the server (a proxy or a port
+	 * forward in between keeps its links followable), else the server's own.
+	 */
+	String root() {
+		String r = REQUEST_ROOT.get();
+		return r != null ? r : root;
 	}
 
 	/** Work inside a transaction: the batch's own, or a new one committed at the end. */
@@ -148,7 +159,7 @@ final class WebApi {
 	private Res serviceDocument() {
 		return Http.json(200, Json.write(g -> {
 			g.writeStartObject();
-			g.writeStringField("@odata.context", root + "$metadata");
+			g.writeStringField("@odata.context", root() + "$metadata");
 			g.writeArrayFieldStart("value");
 			for (String s : schema.sets()) {
 				g.writeStartObject();
@@ -166,7 +177,7 @@ final class WebApi {
 		String[] ids = inTx(null, tx -> new String[] { db.meta(tx.c, "organizationid"), db.meta(tx.c, "businessunitid") });
 		return Http.json(200, Json.write(g -> {
 			g.writeStartObject();
-			g.writeStringField("@odata.context", root + "$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse");
+			g.writeStringField("@odata.context", root() + "$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse");
 			g.writeStringField("BusinessUnitId", ids[1]);
 			g.writeStringField("UserId", who.userId());
 			g.writeStringField("OrganizationId", ids[0]);
@@ -239,7 +250,7 @@ final class WebApi {
 					: null;
 			boolean types = lookupTypes(req);
 			byte[] body = Json.write(g -> {
-				Json.writeRecordWithContext(g, root + "$metadata#" + e.set + "/$entity", e, row, o.select, types, parties,
+				Json.writeRecordWithContext(g, root() + "$metadata#" + e.set + "/$entity", e, row, o.select, types, parties,
 						o.partySelect, schema.bySet(Schema.PARTY_SET));
 			});
 			return Http.json(200, body).header("ETag", Json.etag((Long) row.get("versionnumber")));
@@ -268,7 +279,7 @@ final class WebApi {
 			boolean types = lookupTypes(req);
 			return Http.json(200, Json.write(g -> {
 				g.writeStartObject();
-				g.writeStringField("@odata.context", root + "$metadata#" + Schema.PARTY_SET);
+				g.writeStringField("@odata.context", root() + "$metadata#" + Schema.PARTY_SET);
 				g.writeArrayFieldStart("value");
 				for (Map<String, Object> p : parties) {
 					p.putIfAbsent("versionnumber", row.get("versionnumber"));
@@ -457,7 +468,7 @@ final class WebApi {
 	}
 
 	private String link(Entity e, Map<String, String> params, String key, String value) {
-		StringBuilder b = new StringBuilder(root).append(e.set).append('?');
+		StringBuilder b = new StringBuilder(root()).append(e.set).append('?');
 		for (Map.Entry<String, String> p : params.entrySet()) {
 			if (p.getKey().equals("$skiptoken") || p.getKey().equals("$deltatoken") || p.getKey().equals("$count")) {
 				continue;
@@ -582,7 +593,7 @@ final class WebApi {
 		final Map<String, List<Map<String, Object>>> ps = parties;
 		boolean types = lookupTypes(req);
 		Entity pe = schema.bySet(Schema.PARTY_SET);
-		String ctx = root + "$metadata#" + e.set + (o.selectText == null ? "" : "(" + o.selectText + ")")
+		String ctx = root() + "$metadata#" + e.set + (o.selectText == null ? "" : "(" + o.selectText + ")")
 				+ (deltaLink != null || !deleted.isEmpty() ? "/$delta" : "");
 		return Http.json(200, Json.write(g -> {
 			g.writeStartObject();
@@ -597,7 +608,7 @@ final class WebApi {
 			}
 			for (String id : deleted) {
 				g.writeStartObject();
-				g.writeStringField("@odata.context", root + "$metadata#" + e.set + "/$deletedEntity");
+				g.writeStringField("@odata.context", root() + "$metadata#" + e.set + "/$deletedEntity");
 				g.writeStringField("id", id);
 				g.writeStringField("reason", "deleted");
 				g.writeEndObject();
@@ -774,7 +785,7 @@ final class WebApi {
 			written.putAll(values);
 			return Http.empty(created ? 201 : 200);
 		});
-		String location = root + e.set + "(" + id + ")";
+		String location = root() + e.set + "(" + id + ")";
 		if (contentIds != null) {
 			String cid = req.header("Content-ID");
 			if (cid != null) {
@@ -795,7 +806,7 @@ final class WebApi {
 					? inTx(outer, tx -> records.parties(tx.c, List.of(id)).getOrDefault(id, List.of()))
 					: null;
 			boolean types = lookupTypes(req);
-			byte[] body = Json.write(g -> Json.writeRecordWithContext(g, root + "$metadata#" + e.set + "/$entity", e, row,
+			byte[] body = Json.write(g -> Json.writeRecordWithContext(g, root() + "$metadata#" + e.set + "/$entity", e, row,
 					o.select, types, parties, o.partySelect, schema.bySet(Schema.PARTY_SET)));
 			return Http.json(conditions == null || res.status() == 201 ? 201 : 200, body)
 					.header("Preference-Applied", "return=representation").header("OData-EntityId", location)
