@@ -23,13 +23,20 @@ import org.liaison.api.model.TrackingState;
 
 /**
  * Outgoing CRM email: emails the user owns and marked to send (status "Pending Send") go out through
- * the user's own SMTP from the synchronizing client, then their CRM status becomes "Sent". The
- * Message-ID is fixed in the CRM before sending and looked for in the Sent folder first, so a run
- * that crashed after sending does not send twice.
+ * the user's own SMTP from the synchronizing client, then their CRM status becomes "Sent".
+ *
+ * <p>Handing a message to an SMTP server cannot be repeated safely, so it is sent at most once:
+ * before the hand-over the CRM email gets its Message-ID and the status "Sending" (conditional on its
+ * ETag, so two runs never both send it); after it, the copy is filed in Sent and the status becomes
+ * "Sent". A run that finds an email still "Sending" (the run before stopped in between) looks for the
+ * copy in Sent: found, the email went out and is marked Sent; not found, nobody can tell whether the
+ * server took it, and rather than risk sending it twice the email is marked "Failed" with a reason
+ * that says so, for the user to check and send again.
  */
 final class Outgoing {
 
 	static final int PENDING_SEND = 6;
+	static final int SENDING = 7;
 	static final int SENT = 3;
 	static final int FAILED = 8;
 
@@ -41,7 +48,7 @@ final class Outgoing {
 			IProgressMonitor monitor) throws CrmException {
 		CrmPage page = crm.query("emails", CrmQuery.select("activityid", "subject", "description", "liaison_bodyhtml",
 				"messageid", "inreplyto").expand("email_activity_parties").filter("_ownerid_value eq " + user
-						+ " and statuscode eq " + PENDING_SEND + " and directioncode eq true"));
+						+ " and (statuscode eq " + PENDING_SEND + " or statuscode eq " + SENDING + ") and directioncode eq true"));
 		List<CrmRecord> pending = new ArrayList<>(page.records());
 		while (page.nextLink() != null) {
 			page = crm.next(page);
@@ -58,18 +65,38 @@ final class Outgoing {
 				break;
 			}
 			monitor.subTask("Sending '" + r.string("subject") + "'");
+			boolean interrupted = Integer.valueOf(SENDING).equals(r.integer("statuscode"));
 			if (dryRun) {
-				sent++;
+				if (!interrupted) {
+					sent++;
+				}
 				continue;
 			}
 			String messageId = r.string("messageid");
 			try {
-				if (messageId == null) {
-					messageId = "<" + r.id() + "@liaison.invalid>";
-					crm.write(CrmWrite.update("emails", r.id(), Map.of("messageid", messageId), r.etag()), List.of());
+				boolean already = messageId != null && sentFolder != null
+						&& !mailbox.findByMessageId(sentFolder, messageId).isEmpty();
+				if (interrupted && !already) {
+					failed++;
+					String why = "Liaison stopped while handing '" + r.string("subject") + "' to the SMTP server, and"
+							+ " no copy is in " + (sentFolder == null ? "a Sent folder" : sentFolder)
+							+ ": it may or may not have gone out. It is marked Failed so that it is not sent twice;"
+							+ " check with the recipients and mark it to send again if it did not arrive.";
+					problems.add(why);
+					crm.write(CrmWrite.update("emails", r.id(), Map.of("statecode", 0, "statuscode", FAILED), r.etag()),
+							List.of());
+					continue;
 				}
-				boolean already = sentFolder != null && !mailbox.findByMessageId(sentFolder, messageId).isEmpty();
 				if (!already) {
+					if (messageId == null) {
+						messageId = "<" + r.id() + "@liaison.invalid>";
+					}
+					Map<String, Object> sending = new LinkedHashMap<>();
+					sending.put("messageid", messageId);
+					sending.put("statecode", 1);
+					sending.put("statuscode", SENDING);
+					// If-Match: a run on another computer, or an edit in the CRM, since the query wins
+					crm.write(CrmWrite.update("emails", r.id(), sending, r.etag()), List.of());
 					mailbox.send(message(r, messageId, mailbox.account().address()), r.id());
 				}
 				Map<String, Object> done = new LinkedHashMap<>();
@@ -78,7 +105,11 @@ final class Outgoing {
 				done.put("senton", Instant.now().toString());
 				crm.write(CrmWrite.update("emails", r.id(), done, "*"), List.of());
 				sent++;
-			} catch (MailException | CrmException e) {
+			} catch (CrmException e) {
+				failed++;
+				problems.add("the CRM email '" + r.string("subject") + "' was not sent: " + e.getMessage());
+				// still Pending Send (or Sending, when only the last write failed): the next run sees to it
+			} catch (MailException e) {
 				failed++;
 				problems.add("the CRM email '" + r.string("subject") + "' could not be sent: " + e.getMessage());
 				try {
