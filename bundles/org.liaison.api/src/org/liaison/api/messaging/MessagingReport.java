@@ -18,12 +18,20 @@ import org.liaison.api.sync.SyncReport;
  * @param trackingFailed messages that could not be tracked (quarantined with the reason)
  * @param sent outgoing CRM emails sent through SMTP
  * @param sendFailed outgoing emails that could not be sent
- * @param crmRequests HTTP requests made to the CRM in the run
+ * @param crmRequests requests made to the CRM in the run (each request inside a {@code $batch} counts)
  * @param problems one line per problem the user should know about
+ * @param crmHttpCalls HTTP calls made to the CRM in the run (a {@code $batch} is one), or -1 if unknown
  */
 public record MessagingReport(InstanceStatus instance, Map<ItemKind, SyncReport> pim, int scanned, int tracked,
 		int joined, int untracked, int trackingFailed, int sent, int sendFailed, long crmRequests,
-		List<String> problems) {
+		List<String> problems, long crmHttpCalls) {
+
+	/** A report that does not know the HTTP calls. */
+	public MessagingReport(InstanceStatus instance, Map<ItemKind, SyncReport> pim, int scanned, int tracked, int joined,
+			int untracked, int trackingFailed, int sent, int sendFailed, long crmRequests, List<String> problems) {
+		this(instance, pim, scanned, tracked, joined, untracked, trackingFailed, sent, sendFailed, crmRequests, problems,
+				-1);
+	}
 
 	public MessagingReport {
 		pim = pim == null ? Map.of() : Map.copyOf(pim);

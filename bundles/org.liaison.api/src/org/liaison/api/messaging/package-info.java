@@ -1,3 +1,3 @@
 /** Messaging sync of a profile: filters, tracking, outgoing email and the synchronizing-client rules. */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.liaison.api.messaging;

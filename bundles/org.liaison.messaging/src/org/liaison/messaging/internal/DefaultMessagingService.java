@@ -17,6 +17,7 @@ import org.liaison.api.crm.CrmClient;
 import org.liaison.api.crm.CrmConnector;
 import org.liaison.api.crm.CrmEndpoint;
 import org.liaison.api.crm.CrmException;
+import org.liaison.api.crm.CrmLimits;
 import org.liaison.api.filter.SyncFilterProvider;
 import org.liaison.api.mail.MailConnector;
 import org.liaison.api.mail.MailException;
@@ -36,10 +37,12 @@ import org.liaison.api.profile.Profile;
 import org.liaison.api.security.SecretStore;
 import org.liaison.api.security.SecretStoreException;
 import org.liaison.api.store.CachedMessage;
+import org.liaison.api.store.CollectionToken;
 import org.liaison.api.store.OfflineStore;
 import org.liaison.api.store.ProfileStore;
 import org.liaison.api.store.StoreException;
 import org.liaison.api.sync.ItemCollection;
+import org.liaison.api.sync.Side;
 import org.liaison.api.sync.SyncEngine;
 import org.liaison.api.sync.SyncException;
 import org.liaison.api.sync.SyncOptions;
@@ -122,7 +125,8 @@ public class DefaultMessagingService implements MessagingService {
 					text -> System.err.println(text));
 		}
 		try {
-			return crmConnector.connect(new CrmEndpoint(profile.crm().serviceRoot(), auth));
+			return crmConnector.connect(new CrmEndpoint(profile.crm().serviceRoot(), auth,
+					profile.timeout() == null ? null : CrmLimits.defaults().withTimeout(profile.timeout())));
 		} catch (CrmException e) {
 			throw new SyncException("cannot connect to the CRM at " + profile.crm().serviceRoot() + ": " + e.getMessage(), e);
 		}
@@ -163,7 +167,8 @@ public class DefaultMessagingService implements MessagingService {
 			InstanceStatus instance = InstanceRules.check(crm, user, profile.name(), options.takeOver(), options.dryRun());
 			sub.worked(5);
 			if (!instance.synchronizing()) {
-				return new MessagingReport(instance, pim, 0, 0, 0, 0, 0, 0, 0, crm.stats().requests(), List.of());
+				return new MessagingReport(instance, pim, 0, 0, 0, 0, 0, 0, 0, crm.stats().requests(), List.of(),
+						crm.stats().httpCalls());
 			}
 			if (profile.mail() != null && !options.dryRun()) {
 				try {
@@ -174,7 +179,9 @@ public class DefaultMessagingService implements MessagingService {
 			}
 			SubMonitor pimWork = sub.split(45).setWorkRemaining(Math.max(1, profile.kinds().size()));
 			for (ItemKind kind : profile.kinds()) {
-				ItemCollection mailboxSide = pimCollection(profile, kind, pimWork.newChild(0));
+				String synced = store.syncState().token(kind.entitySet(), Side.MAILBOX).map(CollectionToken::collectionId)
+						.orElse(null);
+				ItemCollection mailboxSide = pimCollection(profile, kind, synced, pimWork.newChild(0));
 				ItemCollection crmSide = crmConnector.items(crm, kind, filter(profile, kind, user));
 				SyncPair pair = new SyncPair(kind.entitySet(), crmSide, mailboxSide, profile.policies().get(kind));
 				SyncReport r = engine.sync(profile.name(), pair,
@@ -208,7 +215,7 @@ public class DefaultMessagingService implements MessagingService {
 				}
 			}
 			return new MessagingReport(instance, pim, counts.scanned, counts.tracked, counts.joined, counts.untracked,
-					counts.failed, outgoing[0], outgoing[1], crm.stats().requests(), problems);
+					counts.failed, outgoing[0], outgoing[1], crm.stats().requests(), problems, crm.stats().httpCalls());
 		} catch (CrmException e) {
 			throw new org.liaison.api.sync.TransientException("the CRM failed: " + e.getMessage(), e);
 		} catch (StoreException e) {
@@ -232,18 +239,44 @@ public class DefaultMessagingService implements MessagingService {
 		return out;
 	}
 
-	/** The mailbox side of a kind: the DAV collection holding it (made when missing), or the local store's. */
-	ItemCollection pimCollection(Profile profile, ItemKind kind, IProgressMonitor monitor) throws SyncException {
+	/**
+	 * The mailbox side of a kind: the DAV collection holding it, or the local store's. The collection
+	 * synced before ({@code syncedId}) when it is listed, else the first of its kind. A new one is
+	 * made only when none of the kind is listed and none of this account was synced before: an
+	 * account that lists none although one was synced (a server that answered in part, a collection
+	 * removed) fails the run instead, since a new, empty collection would make every item look
+	 * deleted from the mailbox.
+	 */
+	ItemCollection pimCollection(Profile profile, ItemKind kind, String syncedId, IProgressMonitor monitor)
+			throws SyncException {
 		PimConnector c = pimConnectors.get(profile.pim());
 		if (c == null) {
 			throw new SyncException("no '" + profile.pim() + "' connector for contacts, calendar and tasks is installed");
 		}
-		PimAccount account = "dav".equals(profile.pim()) ? profile.dav()
+		boolean dav = "dav".equals(profile.pim());
+		PimAccount account = dav ? profile.dav()
 				: new PimAccount(profile.name(), java.net.URI.create("local:" + profile.name()), null, null);
+		ItemCollection first = null;
 		for (ItemCollection col : c.collections(account, monitor)) {
-			if (col.info().kind() == kind) {
+			if (col.info().kind() != kind) {
+				continue;
+			}
+			if (col.info().id().equals(syncedId)) {
 				return col;
 			}
+			if (first == null) {
+				first = col;
+			}
+		}
+		if (first != null) {
+			return first;
+		}
+		// collection ids: "ACCOUNT:/path/" for DAV, "local:PROFILE/..." for the local store
+		if (syncedId != null && syncedId.startsWith(dav ? account.id() + ":/" : "local:")) {
+			throw new org.liaison.api.sync.TransientException("the " + kind.entitySet() + " collection synced so far ("
+					+ syncedId + ") is not among the collections the " + profile.pim() + " account lists now; Liaison"
+					+ " does not make a new one on its own, as every item would then look deleted from the mailbox;"
+					+ " tried again next run", -1);
 		}
 		return c.createCollection(account, kind, "Liaison " + kind.entitySet(), monitor);
 	}

@@ -221,7 +221,8 @@ public class SyncCommand implements Command {
 				+ " %d failed%n", r.scanned(), r.tracked(), dryRun ? "would be tracked" : "tracked", r.joined(),
 				r.untracked(), r.trackingFailed());
 		out.printf("Outgoing CRM email: %d %s, %d failed%n", r.sent(), dryRun ? "would be sent" : "sent", r.sendFailed());
-		out.printf("CRM requests: %d%n", r.crmRequests());
+		out.printf("CRM requests: %d" + (r.crmHttpCalls() >= 0 ? " in %d HTTP calls" : "") + "%n", r.crmRequests(),
+				r.crmHttpCalls());
 		for (String p : r.problems()) {
 			out.println("  ! " + p);
 		}
