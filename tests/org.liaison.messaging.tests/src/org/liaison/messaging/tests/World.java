@@ -66,7 +66,10 @@ final class World implements AutoCloseable {
 	final Map<String, String> passwords = new HashMap<>();
 	final Map<String, UUID> users = new HashMap<>();
 	final Map<String, GreenMailUser> mailUsers = new HashMap<>();
-	private int profiles;
+	/** Users with a Radicale principal of their own (the others share the server's first user). */
+	final Map<String, char[]> davPasswords = new HashMap<>();
+	/** Profile names are unique in the test run: each has its own store in the shared test home. */
+	private static final java.util.concurrent.atomic.AtomicInteger PROFILES = new java.util.concurrent.atomic.AtomicInteger();
 
 	World() {
 		try {
@@ -93,7 +96,24 @@ final class World implements AutoCloseable {
 	/** Pins the CRM server's certificate in the current Liaison home (the user's consent, in a test). */
 	void pinCrm() {
 		URI root = crm.serviceRoot();
-		Osgi.service(TrustService.class).pin(root.getHost(), root.getPort(), crm.certificateFingerprint());
+		pinCrm(root.getPort());
+	}
+
+	/** Pins the CRM server's certificate for another port of 127.0.0.1 (a proxy in front of it). */
+	void pinCrm(int port) {
+		Osgi.service(TrustService.class).pin(crm.serviceRoot().getHost(), port, crm.certificateFingerprint());
+	}
+
+	/**
+	 * Adds a user everywhere, with nothing yet: a CRM user, a mailbox, a Radicale principal with
+	 * collections of its own; passwords made at run time.
+	 */
+	void addUser(String u) throws IOException {
+		String pw = TestPasswords.random();
+		passwords.put(u, pw);
+		users.put(u, crm.admin().addUser(u, u + "@example.test", pw.toCharArray(), false));
+		mailUsers.put(u, mail.setUser(u + "@example.test", u, pw));
+		davPasswords.put(u, dav.addUser(u));
 	}
 
 	/** Moves to a new, empty Liaison home: another computer, or a reinstall. */
@@ -106,7 +126,7 @@ final class World implements AutoCloseable {
 
 	/** Writes a profile for a user and saves its passwords in secure storage. */
 	Profile profile(String user, String trackingOption, boolean withDav, String... extra) throws Exception {
-		String name = user + "-" + (++profiles);
+		String name = user + "-" + PROFILES.incrementAndGet();
 		Properties p = new Properties();
 		p.setProperty("name", name);
 		p.setProperty("crm.url", crm.serviceRoot().toString());
@@ -126,7 +146,7 @@ final class World implements AutoCloseable {
 		p.setProperty("pim", withDav ? "dav" : "local");
 		if (withDav) {
 			p.setProperty("dav.url", dav.url().toString());
-			p.setProperty("dav.user", dav.user());
+			p.setProperty("dav.user", davPasswords.containsKey(user) ? user : dav.user());
 		}
 		p.setProperty("tracking.option", trackingOption);
 		for (int i = 0; i + 1 < extra.length; i += 2) {
@@ -143,9 +163,15 @@ final class World implements AutoCloseable {
 		secrets.put(profile.secretKey("mail"), pw);
 		secrets.put(profile.secretKey("smtp"), pw);
 		if (withDav) {
-			secrets.put(profile.secretKey("dav"), dav.password());
+			secrets.put(profile.secretKey("dav"),
+					davPasswords.containsKey(user) ? davPasswords.get(user).clone() : dav.password());
 		}
 		return profile;
+	}
+
+	/** The file a profile was written to. */
+	Path profileFile(Profile p) {
+		return dir.resolve(p.name() + ".properties");
 	}
 
 	MessagingReport sync(Profile p) throws Exception {
@@ -192,17 +218,40 @@ final class World implements AutoCloseable {
 				.records();
 	}
 
-	/** Every item of the user's DAV collection of a kind, read back through the connector. */
-	List<RemoteItem> davItems(Profile p, ItemKind kind) throws Exception {
-		PimConnector davConnector = null;
+	static PimConnector davConnector() throws Exception {
 		for (var r : Osgi.context().getServiceReferences(PimConnector.class, null)) {
 			PimConnector c = Osgi.context().getService(r);
 			if (c.id().equals("dav")) {
-				davConnector = c;
+				return c;
 			}
 		}
+		throw new AssertionError("no DAV connector");
+	}
+
+	/** The user's DAV collection of a kind (the first one, as the messaging sync picks it). */
+	ItemCollection davCollection(Profile p, ItemKind kind) throws Exception {
+		for (ItemCollection col : davConnector().collections(p.dav(), new NullProgressMonitor())) {
+			if (col.info().kind() == kind) {
+				return col;
+			}
+		}
+		throw new AssertionError("no DAV collection of " + kind + " for " + p.name());
+	}
+
+	/** Message-IDs in a user's GreenMail INBOX, with how often each is there. */
+	Map<String, Integer> inboxMessageIds(String user) throws Exception {
+		Map<String, Integer> out = new HashMap<>();
+		var inbox = mail.getManagers().getImapHostManager().getInbox(mailUsers.get(user));
+		for (var m : inbox.getMessages()) {
+			out.merge(String.valueOf(m.getMimeMessage().getMessageID()), 1, Integer::sum);
+		}
+		return out;
+	}
+
+	/** Every item of the user's DAV collection of a kind, read back through the connector. */
+	List<RemoteItem> davItems(Profile p, ItemKind kind) throws Exception {
 		List<RemoteItem> out = new ArrayList<>();
-		for (ItemCollection col : davConnector.collections(p.dav(), new NullProgressMonitor())) {
+		for (ItemCollection col : davConnector().collections(p.dav(), new NullProgressMonitor())) {
 			if (col.info().kind() != kind) {
 				continue;
 			}
