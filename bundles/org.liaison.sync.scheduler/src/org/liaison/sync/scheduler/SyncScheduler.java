@@ -26,7 +26,7 @@ public interface SyncScheduler {
 	 */
 	void schedule(String profile, Duration interval, SyncRun run);
 
-	/** Starts a run now, unless one is running already. */
+	/** Starts a run now; while one is running, another starts as soon as it ends. */
 	void syncNow(String profile);
 
 	/** Cancels the running run, if any, and the schedule. */

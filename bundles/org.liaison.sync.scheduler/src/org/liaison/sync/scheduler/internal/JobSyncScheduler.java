@@ -38,7 +38,12 @@ public class JobSyncScheduler implements SyncScheduler {
 	@Override
 	public void syncNow(String profile) {
 		ProfileJob job = jobs.get(profile);
-		if (job != null && job.getState() != Job.RUNNING) {
+		if (job == null) {
+			return;
+		}
+		if (job.getState() == Job.RUNNING) {
+			job.again = true; // new mail during a run: one more run right after it, not at the next interval
+		} else {
 			job.wakeUp();
 			job.schedule();
 		}
@@ -67,6 +72,8 @@ public class JobSyncScheduler implements SyncScheduler {
 		private final Duration interval;
 		private final SyncRun run;
 		private volatile boolean stopped;
+		/** Asked for while running: run once more as soon as this run ends. */
+		volatile boolean again;
 		private int failures;
 
 		ProfileJob(String profile, Duration interval, SyncRun run) {
@@ -83,6 +90,7 @@ public class JobSyncScheduler implements SyncScheduler {
 
 		@Override
 		protected IStatus run(IProgressMonitor monitor) {
+			again = false;
 			IStatus status;
 			try {
 				status = run.run(monitor);
@@ -93,7 +101,8 @@ public class JobSyncScheduler implements SyncScheduler {
 				status = Status.CANCEL_STATUS;
 			}
 			if (!stopped) {
-				schedule(nextDelay(status));
+				long delay = nextDelay(status);
+				schedule(again && status.getSeverity() != IStatus.ERROR ? 0 : delay);
 			}
 			return status;
 		}
