@@ -55,6 +55,26 @@ public interface Mailbox extends AutoCloseable {
 	/** Fetches a body on demand: text, HTML and the attachments by reference. */
 	MessageBody body(String folder, long uid) throws MailException;
 
+	/**
+	 * The bodies of several messages at once, for work on many small messages (tracking): a
+	 * connector fetches them in few round trips where its protocol allows. A message that is gone or
+	 * cannot be read this way is left out of the answer; {@link #body} then tells why. This default
+	 * fetches them one at a time.
+	 */
+	default Map<Long, MessageBody> bodies(String folder, List<Long> uids) throws MailException {
+		Map<Long, MessageBody> out = new java.util.LinkedHashMap<>();
+		for (long uid : uids) {
+			try {
+				out.put(uid, body(folder, uid));
+			} catch (MailException e) {
+				if (e.retryable()) {
+					throw e;
+				}
+			}
+		}
+		return out;
+	}
+
 	/** One attachment's decoded content, by the part id of its {@link org.liaison.api.model.AttachmentRef}. */
 	InputStream attachment(String folder, long uid, String partId) throws MailException;
 

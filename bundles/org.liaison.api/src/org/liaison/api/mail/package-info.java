@@ -4,5 +4,5 @@
  * {@link Mailbox}; the messaging sync and the UI work through it, and the sync engine sees a mail
  * folder as an {@link org.liaison.api.sync.ItemCollection}.
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package org.liaison.api.mail;

@@ -45,6 +45,8 @@ final class CrmTrackingContext implements TrackingContext {
 			"appointments", "task", "tasks");
 
 	private static final int CHUNK = 50;
+	/** The longest $filter of a Message-ID lookup, in characters before URL encoding (about 12 KB encoded). */
+	static final int MAX_FILTER_CHARS = 9_000;
 
 	private final CrmClient crm;
 	private final Pattern tokens;
@@ -78,8 +80,7 @@ final class CrmTrackingContext implements TrackingContext {
 	}
 
 	private void loadEmails(List<String> ids) throws CrmException {
-		for (int i = 0; i < ids.size(); i += CHUNK) {
-			List<String> chunk = ids.subList(i, Math.min(ids.size(), i + CHUNK));
+		for (List<String> chunk : byLength(ids, "messageid")) {
 			for (String id : chunk) {
 				byMessageId.put(id, Optional.empty());
 			}
@@ -124,6 +125,31 @@ final class CrmTrackingContext implements TrackingContext {
 		while (page.nextLink() != null) {
 			page = crm.next(page);
 			out.addAll(page.records());
+		}
+		return out;
+	}
+
+	/**
+	 * Message-IDs vary in length, so lookups are cut by the length of their filter rather than by
+	 * count: as many as fit in {@link #MAX_FILTER_CHARS}, the fewer requests the better (a mailbox of
+	 * 10,000 messages asks about 50 times, not 200), the URL well below the Web API's limit.
+	 */
+	static List<List<String>> byLength(List<String> values, String field) {
+		List<List<String>> out = new ArrayList<>();
+		List<String> chunk = new ArrayList<>();
+		int length = 0;
+		for (String v : values) {
+			int term = field.length() + v.length() + 12; // " eq '...' or ", quotes doubled now and then
+			if (!chunk.isEmpty() && length + term > MAX_FILTER_CHARS) {
+				out.add(chunk);
+				chunk = new ArrayList<>();
+				length = 0;
+			}
+			chunk.add(v);
+			length += term;
+		}
+		if (!chunk.isEmpty()) {
+			out.add(chunk);
 		}
 		return out;
 	}

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -247,6 +248,39 @@ final class MailTracker {
 
 	private final Set<Long> trackedNow = new HashSet<>();
 
+	/** Whether the server answers for a message it delivered before (its flags, over a new connection if need be). */
+	private boolean answers(String folder, long uid) {
+		try {
+			mailbox.headers(folder, List.of(uid), new MailChangeSink() {
+				@Override
+				public void added(MailHeader header) {
+					// it answered
+				}
+
+				@Override
+				public void flagsChanged(long u, long modSeq, Set<String> flags) {
+					// idem
+				}
+
+				@Override
+				public void vanished(long u) {
+					// idem
+				}
+
+				@Override
+				public void bad(long u, String reason, byte[] raw) {
+					// idem
+				}
+			});
+			return true;
+		} catch (MailException e) {
+			return false;
+		}
+	}
+
+	/** Messages up to this size are fetched whole, many per request ({@link Mailbox#bodies}). */
+	static final long BULK_BODY_BYTES = 256 * 1024;
+
 	private void create(String folder, List<MailHeader> headers, List<TrackingDecision> decisions, Counts counts,
 			SyncBatch history) throws MailException, CrmException, StoreException {
 		if (headers.isEmpty()) {
@@ -262,17 +296,56 @@ final class MailTracker {
 		List<CrmWrite> writes = new ArrayList<>();
 		List<UUID> ids = new ArrayList<>();
 		List<Integer> index = new ArrayList<>();
+		// small messages whole, in few round trips; large ones part by part below (only the text is read)
+		List<Long> small = new ArrayList<>();
+		for (MailHeader h : headers) {
+			if (h.size() <= BULK_BODY_BYTES) {
+				small.add(h.uid());
+			}
+		}
+		Map<Long, MessageBody> bodies = small.size() > 1 ? mailbox.bodies(folder, small) : Map.of();
+		// a body lost with the connection: the message's fault only if the server answers for the next
+		// one (then it is set aside); if the next fail too, the server is gone and the next run retries
+		List<MailHeader> suspects = new ArrayList<>();
+		List<MailException> suspectErrors = new ArrayList<>();
 		for (int i = 0; i < headers.size(); i++) {
 			MailHeader h = headers.get(i);
 			TrackingDecision d = decisions.get(i);
 			try {
-				EmailMessage m = withBodyAndParties(folder, h, d.regarding());
+				EmailMessage m = withBodyAndParties(folder, h, d.regarding(), bodies.get(h.uid()));
+				for (int s = 0; s < suspects.size(); s++) {
+					fail(folder, suspects.get(s), "cannot be tracked: " + suspectErrors.get(s).getMessage()
+							+ " (the server answered for the next message: this one breaks the connection)", counts, history);
+				}
+				suspects.clear();
+				suspectErrors.clear();
 				UUID ident = m.messageId() != null ? Idents.fromNaturalKey(m.messageId()) : h.ident();
 				writes.add(connector.createWrite(org.liaison.api.model.ItemKind.EMAIL, ident, m.toData()));
 				ids.add(ident);
 				index.add(i);
-			} catch (SyncException | MailException e) {
+			} catch (MailException e) {
+				if (!e.retryable()) {
+					fail(folder, h, "cannot be tracked: " + e.getMessage(), counts, history);
+				} else if (suspects.size() >= 2) {
+					throw e; // three in a row: the connection, not the messages
+				} else {
+					suspects.add(h);
+					suspectErrors.add(e);
+				}
+			} catch (SyncException e) {
 				fail(folder, h, "cannot be tracked: " + e.getMessage(), counts, history);
+			}
+		}
+		if (!suspects.isEmpty()) {
+			// nothing after them to tell: the server answering a question about a message it gave
+			// before says the fault is theirs; else the next run tries them again
+			MailException last = suspectErrors.get(suspectErrors.size() - 1);
+			if (index.isEmpty() || !answers(folder, headers.get(index.get(index.size() - 1)).uid())) {
+				throw last;
+			}
+			for (int s = 0; s < suspects.size(); s++) {
+				fail(folder, suspects.get(s), "cannot be tracked: " + suspectErrors.get(s).getMessage()
+						+ " (the server still answers: this message breaks the connection)", counts, history);
 			}
 		}
 		List<CrmClient.BatchResult> results = crm.batch(writes, false);
@@ -339,9 +412,10 @@ final class MailTracker {
 	}
 
 	/** The message with its body and its parties resolved to CRM records (unresolved where ambiguous). */
-	private EmailMessage withBodyAndParties(String folder, MailHeader h, RecordRef regarding) throws MailException {
+	private EmailMessage withBodyAndParties(String folder, MailHeader h, RecordRef regarding, MessageBody fetched)
+			throws MailException {
 		EmailMessage m = h.message();
-		MessageBody body = mailbox.body(folder, h.uid());
+		MessageBody body = fetched != null ? fetched : mailbox.body(folder, h.uid());
 		List<ActivityParty> parties = new ArrayList<>();
 		for (ActivityParty p : m.parties()) {
 			AddressResolution.Result r = p.address() == null ? null : AddressResolution.resolve(p.address(), context);
