@@ -204,7 +204,8 @@ public class DemoCommand implements Command {
 		return file;
 	}
 
-	private static String random() {
+	/** A random password for the run's throwaway servers. */
+	static String random() {
 		byte[] b = new byte[18];
 		new SecureRandom().nextBytes(b);
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(b);

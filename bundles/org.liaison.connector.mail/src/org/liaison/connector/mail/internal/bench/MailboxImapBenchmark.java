@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +44,7 @@ import org.osgi.service.component.annotations.Component;
 public class MailboxImapBenchmark implements Benchmark {
 
 	static final String MBSYNC = "/usr/bin/mbsync";
+	private static final String PW_ENV = "LIAISON_BENCH_IMAP_PASSWORD";
 
 	@Override
 	public String description() {
@@ -163,15 +163,15 @@ public class MailboxImapBenchmark implements Benchmark {
 			check(mon);
 
 			mon.subTask("mbsync cold");
-			Path conf = mbsyncConfig(d, pw);
+			Path conf = d.mbsyncConfig(Files.createDirectories(d.folder().resolve("mbsync")), "alice", PW_ENV);
 			t = System.nanoTime();
-			runMbsync(conf);
+			runMbsync(conf, pw);
 			row.put("mbsyncCold", seconds(System.nanoTime() - t));
 			// mbsync sleeps a second when its maildir changed within the last second: let that pass
 			Thread.sleep(2_000);
 			mon.subTask("mbsync no-change");
 			t = System.nanoTime();
-			runMbsync(conf);
+			runMbsync(conf, pw);
 			long mbNo = System.nanoTime() - t;
 			row.put("mbsyncNo", millis(mbNo));
 			row.put("ratio", String.format("%.3fx", Long.parseLong(row.get("nochangeNanos")) / (double) mbNo));
@@ -228,43 +228,13 @@ public class MailboxImapBenchmark implements Benchmark {
 		}
 	}
 
-	private static Path mbsyncConfig(Dovecot d, String password) throws IOException {
-		Path dir = Files.createDirectories(d.folder().resolve("mbsync"));
-		Path local = Files.createDirectories(dir.resolve("local"));
-		Path conf = dir.resolve("mbsyncrc");
-		String text = """
-				IMAPAccount bench
-				Host 127.0.0.1
-				Port %d
-				User alice
-				Pass "%s"
-				SSLType None
-				AuthMechs LOGIN
-
-				IMAPStore bench-remote
-				Account bench
-
-				MaildirStore bench-local
-				Path %s/
-				Inbox %s/INBOX
-
-				Channel bench
-				Far :bench-remote:
-				Near :bench-local:
-				Patterns INBOX
-				Create Near
-				Sync Pull
-				SyncState *
-				""".formatted(d.imapPort, password, local, local);
-		Files.writeString(conf, text);
-		Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
-		return conf;
-	}
-
-	private static void runMbsync(Path conf) throws IOException, InterruptedException {
+	/** Runs mbsync; the password reaches it in its environment only. */
+	private static void runMbsync(Path conf, String password) throws IOException, InterruptedException {
 		Path log = conf.resolveSibling("mbsync.log");
-		Process p = new ProcessBuilder(MBSYNC, "-q", "-c", conf.toString(), "-a").redirectErrorStream(true)
-				.redirectOutput(log.toFile()).start();
+		ProcessBuilder pb = new ProcessBuilder(MBSYNC, "-q", "-c", conf.toString(), "-a").redirectErrorStream(true)
+				.redirectOutput(log.toFile());
+		pb.environment().put(PW_ENV, password);
+		Process p = pb.start();
 		if (!p.waitFor(30, TimeUnit.MINUTES)) {
 			p.destroyForcibly();
 			throw new IOException("mbsync did not finish in 30 minutes");

@@ -263,6 +263,41 @@ public final class Dovecot implements AutoCloseable {
 		return dir;
 	}
 
+	/**
+	 * An mbsync (isync) configuration, for benchmarks beside it: plain IMAP to this server, the
+	 * user's INBOX pulled into a maildir under {@code dir}. The password is not in the file: mbsync
+	 * reads it from the environment variable {@code passwordEnv} of its process.
+	 */
+	public Path mbsyncConfig(Path dir, String user, String passwordEnv) throws IOException {
+		Path local = Files.createDirectories(dir.resolve("local"));
+		Path conf = dir.resolve("mbsyncrc");
+		Files.writeString(conf, """
+				IMAPAccount bench
+				Host 127.0.0.1
+				Port %d
+				User %s
+				PassCmd "printenv %s"
+				SSLType None
+				AuthMechs LOGIN
+
+				IMAPStore bench-remote
+				Account bench
+
+				MaildirStore bench-local
+				Path %s/
+				Inbox %s/INBOX
+
+				Channel bench
+				Far :bench-remote:
+				Near :bench-local:
+				Patterns INBOX
+				Create Near
+				Sync Pull
+				SyncState *
+				""".formatted(imapPort, user, passwordEnv, local, local));
+		return conf;
+	}
+
 	public Path config() {
 		return config;
 	}
