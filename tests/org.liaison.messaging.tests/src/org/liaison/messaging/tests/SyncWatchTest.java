@@ -4,26 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.junit.jupiter.api.Test;
 import org.liaison.api.cli.Command;
-import org.liaison.api.cli.CommandContext;
 import org.liaison.api.crm.CrmClient;
 import org.liaison.api.crm.CrmQuery;
 import org.liaison.api.crm.CrmRecord;
 import org.liaison.api.crm.CrmWrite;
 import org.liaison.api.profile.Profile;
-import org.liaison.testing.Osgi;
+import org.liaison.testing.Commands;
 import org.liaison.testing.TestPasswords;
 
 /**
@@ -46,30 +41,28 @@ class SyncWatchTest {
 						List.of());
 			}
 			Profile p = w.profile("alice", "all", false, "sync.interval", "5");
-			Command sync = command("sync");
-			ByteArrayOutputStream out = new ByteArrayOutputStream();
-			ByteArrayOutputStream err = new ByteArrayOutputStream();
+			Command sync = Commands.named("sync");
 			NullProgressMonitor ctrlC = new NullProgressMonitor();
-			CommandContext context = context(out, err, ctrlC);
+			Commands.Captured out = new Commands.Captured(ctrlC);
 			int[] exit = { -1 };
 			Thread watch = new Thread(() -> {
 				try {
-					exit[0] = sync.run(List.of("--profile", w.profileFile(p).toString(), "--watch"), context);
+					exit[0] = sync.run(List.of("--profile", w.profileFile(p).toString(), "--watch"), out);
 				} catch (Exception e) {
-					e.printStackTrace(new PrintStream(err, true, StandardCharsets.UTF_8));
+					e.printStackTrace(out.err());
 				}
 			}, "liaison sync --watch");
 			watch.start();
 			try {
-				await(() -> text(out).contains("Tracking: "), 60, "the first run at once", out, err);
-				assertTrue(text(err).contains("below the organization's minimum; using 30 min"), text(err));
-				assertTrue(text(out).contains("every 30 min and on new mail"), text(out));
+				await(() -> out.text().contains("Tracking: "), 60, "the first run at once", out);
+				assertTrue(out.text().contains("below the organization's minimum; using 30 min"), out.text());
+				assertTrue(out.text().contains("every 30 min and on new mail"), out.text());
 
 				// new mail: IDLE wakes the scheduler, well before 30 minutes
 				String id = "<" + UUID.randomUUID() + "@customer.test>";
 				long t0 = System.nanoTime();
 				w.deliver("alice", "ann@customer.test", "Pushed", id, null);
-				await(() -> text(out).contains("1 tracked"), 60, "a run on new mail", out, err);
+				await(() -> out.text().contains("1 tracked"), 60, "a run on new mail", out);
 				long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 				try (CrmClient crm = w.client("alice")) {
 					assertEquals(1, crm.query("emails", CrmQuery.select("activityid")
@@ -81,50 +74,16 @@ class SyncWatchTest {
 				watch.join(20_000);
 			}
 			assertFalse(watch.isAlive(), "Ctrl-C stopped the watch");
-			assertEquals(0, exit[0], text(out) + text(err));
+			assertEquals(0, exit[0], out.text());
 		}
 	}
 
-	static Command command(String name) throws Exception {
-		var refs = Osgi.context().getServiceReferences(Command.class, "(" + Command.NAME + "=" + name + ")");
-		assertTrue(refs != null && !refs.isEmpty(), "no command " + name);
-		return Osgi.context().getService(refs.iterator().next());
-	}
-
-	private static CommandContext context(ByteArrayOutputStream out, ByteArrayOutputStream err,
-			IProgressMonitor monitor) {
-		PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-		PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-		return new CommandContext() {
-			@Override
-			public PrintStream out() {
-				return o;
-			}
-
-			@Override
-			public PrintStream err() {
-				return e;
-			}
-
-			@Override
-			public IProgressMonitor monitor() {
-				return monitor;
-			}
-		};
-	}
-
-	private static String text(ByteArrayOutputStream b) {
-		synchronized (b) {
-			return b.toString(StandardCharsets.UTF_8);
-		}
-	}
-
-	private static void await(BooleanSupplier done, int seconds, String what, ByteArrayOutputStream out,
-			ByteArrayOutputStream err) throws InterruptedException {
+	private static void await(BooleanSupplier done, int seconds, String what, Commands.Captured out)
+			throws InterruptedException {
 		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
 		while (!done.getAsBoolean()) {
 			if (System.nanoTime() > end) {
-				throw new AssertionError("no " + what + " within " + seconds + " s:\n" + text(out) + "\n" + text(err));
+				throw new AssertionError("no " + what + " within " + seconds + " s:\n" + out.text());
 			}
 			Thread.sleep(100);
 		}
