@@ -31,6 +31,13 @@ import org.liaison.testing.TestHome;
  * gone converges to the same state as ever: no duplicate, no lost edit ({@link Ledger}), and the run
  * after that has nothing left to do.
  *
+ * <p>Open bug, so the build's default ({@code liaison.fault.servers} in the root pom) leaves DAV out:
+ * with {@code -Dliaison.fault.servers=all} (or {@code DAV}) the DAV cases show that after a reset,
+ * a stall or a truncation from Radicale, the next clean run can take a contact for "deleted in the
+ * mailbox" and unlink it, although the address book still holds it: the CRM's edit of it never
+ * reaches the mailbox (Ledger reports the item's history). Not yet found: the engine's listing or
+ * the DAV connector's.
+ *
  * <p>Resets and truncations are persistent (the server is broken from that point on, so the run
  * fails or ends with problems); stalls strike once (the client gives up on that connection after its
  * timeout, and its retry has to finish the job without doing anything twice).
