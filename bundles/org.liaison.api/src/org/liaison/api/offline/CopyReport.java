@@ -1,5 +1,6 @@
 package org.liaison.api.offline;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,11 +17,11 @@ import java.util.Map;
  * @param problems one line per record that could not be taken offline (named, with the reason); the rest went on
  */
 public record CopyReport(Map<OfflineEntity, Long> copied, long references, long refreshed, long removed, int resumed,
-		boolean complete, long requests, double seconds, java.util.List<String> problems) {
+		boolean complete, long requests, double seconds, List<String> problems) {
 
 	public CopyReport {
 		copied = Map.copyOf(copied);
-		problems = java.util.List.copyOf(problems);
+		problems = List.copyOf(problems);
 	}
 
 	public long copiedTotal() {

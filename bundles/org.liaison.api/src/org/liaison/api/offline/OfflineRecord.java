@@ -1,5 +1,6 @@
 package org.liaison.api.offline;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -49,7 +50,7 @@ public record OfflineRecord(OfflineEntity entity, UUID id, SortedMap<String, Str
 	public OfflineRecord {
 		Objects.requireNonNull(entity, "entity");
 		Objects.requireNonNull(id, "id");
-		fields = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(fields));
+		fields = Collections.unmodifiableSortedMap(new TreeMap<>(fields));
 	}
 
 	public String get(String field) {

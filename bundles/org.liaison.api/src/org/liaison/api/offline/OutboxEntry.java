@@ -1,8 +1,10 @@
 package org.liaison.api.offline;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -50,6 +52,6 @@ public record OutboxEntry(long seq, OfflineEntity entity, UUID recordId, Op op, 
 		Objects.requireNonNull(entity, "entity");
 		Objects.requireNonNull(recordId, "recordId");
 		Objects.requireNonNull(op, "op");
-		changes = changes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(changes));
+		changes = changes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(changes));
 	}
 }
