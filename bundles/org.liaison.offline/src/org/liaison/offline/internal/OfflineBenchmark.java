@@ -164,7 +164,7 @@ public class OfflineBenchmark implements Benchmark {
 						parts[4] / 1e9, 0, 0));
 				rows.add(new Row("  of which the references pass (records pointed to, not selected)", copied,
 						parts[5] / 1e9, 0, 0));
-				rows.add(new Row("raw batched JDBC insert of the same rows (same table, encrypted, commit per 1,000)" + of,
+				rows.add(new Row("raw batched JDBC insert, same rows and table, encrypted, commit per 1,000" + of,
 						copied, bestRaw[0], 0, 0, bestRaw[1]));
 
 				List<OfflineRecord> contacts = copy.list(OfflineEntity.CONTACTS, "", edits);
@@ -330,10 +330,10 @@ public class OfflineBenchmark implements Benchmark {
 		out.println("Go Offline against the reference CRM server over HTTPS (TLS 1.3) on 127.0.0.1, "
 				+ Runtime.getRuntime().availableProcessors() + " cores, load average " + String.format("%.1f", load)
 				+ " before the run; " + onServer + " records of the 7 types in the organization");
-		out.printf("%-84s %9s %9s %8s %11s %9s %10s %13s%n", "what", "items", "seconds", "CPU s", "items/s", "requests",
+		out.printf("%-90s %9s %9s %8s %11s %9s %10s %13s%n", "what", "items", "seconds", "CPU s", "items/s", "requests",
 				"HTTP calls", "requests/item");
 		for (Row r : rows) {
-			out.printf("%-84s %9d %9.2f %8s %11.0f %9d %10d %13.3f%n", r.what, r.items, r.seconds,
+			out.printf("%-90s %9d %9.2f %8s %11.0f %9d %10d %13.3f%n", r.what, r.items, r.seconds,
 					Double.isNaN(r.cpu) ? "" : String.format("%.2f", r.cpu), r.items / r.seconds, r.requests, r.calls,
 					r.items == 0 ? 0.0 : (double) r.requests / r.items);
 		}
