@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.SubMonitor;
+import org.liaison.api.model.ItemData;
 import org.liaison.api.model.ItemKind;
 import org.liaison.api.sync.FetchSink;
 import org.liaison.api.sync.ItemCollection;
@@ -21,6 +22,19 @@ import org.liaison.api.sync.Removal;
 public final class PimItems {
 
 	private PimItems() {
+	}
+
+	/**
+	 * Every item of {@code kind} as the view's record ({@code Contact::fromData} and so on). An item that
+	 * cannot be read is left out here: the sync quarantines it with the reason, shown in the Sync view.
+	 */
+	public static <T> List<T> read(Session session, ItemKind kind, java.util.function.Function<ItemData, T> as,
+			IProgressMonitor monitor) throws Exception {
+		List<T> out = new ArrayList<>();
+		for (RemoteItem i : read(session, kind, new ArrayList<>(), monitor)) {
+			out.add(as.apply(i.data()));
+		}
+		return out;
 	}
 
 	/** Every item of every collection of {@code kind}; items that cannot be read are counted in {@code bad}. */

@@ -1,27 +1,13 @@
 package org.liaison.ui.tests;
 
-import java.io.Writer;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
-import java.util.Properties;
-
-import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 
 import org.eclipse.core.runtime.NullProgressMonitor;
-import org.liaison.api.crm.CrmAuth;
 import org.liaison.api.crm.CrmClient;
 import org.liaison.api.crm.CrmConnector;
-import org.liaison.api.crm.CrmEndpoint;
 import org.liaison.api.crm.CrmQuery;
 import org.liaison.api.crm.CrmRecord;
 import org.liaison.api.messaging.MessagingOptions;
@@ -34,10 +20,7 @@ import org.liaison.crm.server.CrmServer;
 import org.liaison.testing.Osgi;
 import org.liaison.testing.TestHome;
 import org.liaison.testing.TestPasswords;
-
-import com.icegreen.greenmail.user.GreenMailUser;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
+import org.liaison.ui.bench.DemoData;
 
 /**
  * Demo-like data for the workbench, started in the test's framework: the reference CRM server with a
@@ -48,14 +31,11 @@ import com.icegreen.greenmail.util.ServerSetup;
 final class DemoWorld implements AutoCloseable {
 
 	final Path dir;
-	final CrmServer.Running crm;
-	final GreenMail mail;
-	final GreenMailUser user;
+	final DemoData data;
 	final String password = TestPasswords.random();
 	final Profile profile;
-	final Path profileFile;
 	final List<String> customers = new ArrayList<>();
-	/** The name of a seeded account, and a word of it to search for. */
+	/** The name of a seeded account demo owns, and a word of it to search for. */
 	final String account;
 	final String accountWord;
 	final MessagingReport firstSync;
@@ -68,24 +48,17 @@ final class DemoWorld implements AutoCloseable {
 		Files.writeString(home.resolve("desktop.properties"), "sync.on-start=false\n");
 		TestPasswords.unlockSecureStorage();
 		dir = Files.createTempDirectory("liaison-ui");
-		crm = Osgi.service(CrmServer.class).start(CrmServer.Options.defaults(dir.resolve("crm")));
-		URI root = crm.serviceRoot();
-		Osgi.service(TrustService.class).pin(root.getHost(), root.getPort(), crm.certificateFingerprint());
-		java.util.UUID demo = crm.admin().addUser("demo", "demo@example.test", password.toCharArray(), false);
-		crm.admin().seed(42, size, LocalDate.now(), new NullProgressMonitor());
-		mail = new GreenMail(new ServerSetup[] { new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-				new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP) });
-		mail.start();
-		user = mail.setUser("demo@example.test", "demo", password);
+		data = new DemoData(new DemoData.Services(Osgi.service(CrmServer.class), Osgi.service(CrmConnector.class),
+				Osgi.service(SecretStore.class), Osgi.service(TrustService.class)), dir, "demo", size,
+				password.toCharArray(), extra);
+		profile = data.profile;
 		try (CrmClient c = client()) {
 			for (CrmRecord r : c.query("contacts", CrmQuery.select("contactid", "fullname", "emailaddress1")
 					.filter("emailaddress1 ne null").orderBy("fullname").top(4)).records()) {
 				customers.add(r.string("emailaddress1"));
 			}
-		}
-		try (CrmClient c = client()) {
 			// an account demo owns (others' records are read-only to demo)
-			account = c.query("accounts", CrmQuery.select("accountid", "name").filter("_ownerid_value eq " + demo)
+			account = c.query("accounts", CrmQuery.select("accountid", "name").filter("_ownerid_value eq " + data.demo)
 					.orderBy("name").top(1)).records().get(0).string("name");
 		}
 		accountWord = account.split(" ")[0];
@@ -96,40 +69,7 @@ final class DemoWorld implements AutoCloseable {
 		deliver("newsletter@stranger.test", "Weekly offers", "<n1@stranger.test>");
 		deliver("maria@prospect.test", "Question about your product", "<p1@prospect.test>");
 		deliver("sam@prospect.test", "Meeting next week", "<p2@prospect.test>");
-
-		Properties p = new Properties();
-		p.setProperty("name", "demo");
-		p.setProperty("crm.url", root.toString());
-		p.setProperty("crm.token-url", crm.tokenEndpoint().toString());
-		p.setProperty("crm.user", "demo");
-		p.setProperty("crm.client-id", "liaison-ui-tests");
-		p.setProperty("crm.label", "Sample organization");
-		p.setProperty("mail.protocol", "imap");
-		p.setProperty("mail.host", "127.0.0.1");
-		p.setProperty("mail.port", Integer.toString(mail.getImap().getPort()));
-		p.setProperty("mail.security", "none");
-		p.setProperty("mail.user", "demo");
-		p.setProperty("mail.address", "demo@example.test");
-		p.setProperty("smtp.host", "127.0.0.1");
-		p.setProperty("smtp.port", Integer.toString(mail.getSmtp().getPort()));
-		p.setProperty("smtp.security", "none");
-		p.setProperty("smtp.user", "demo");
-		p.setProperty("pim", "local");
-		p.setProperty("tracking.option", "from-crm-customers");
-		p.setProperty("sync.interval", "60");
-		for (int i = 0; i + 1 < extra.length; i += 2) {
-			p.setProperty(extra[i], extra[i + 1]);
-		}
-		profileFile = dir.resolve("demo.properties");
-		try (Writer w = Files.newBufferedWriter(profileFile, StandardCharsets.UTF_8)) {
-			p.store(w, "UI test profile (no secrets)");
-		}
-		profile = Profile.load(profileFile);
-		SecretStore secrets = Osgi.service(SecretStore.class);
-		for (String which : new String[] { "crm", "mail", "smtp" }) {
-			secrets.put(profile.secretKey(which), password.toCharArray());
-		}
-		System.setProperty("liaison.profile", profileFile.toString());
+		System.setProperty("liaison.profile", data.profileFile.toString());
 		firstSync = sync();
 	}
 
@@ -138,30 +78,17 @@ final class DemoWorld implements AutoCloseable {
 	}
 
 	CrmClient client() throws Exception {
-		return Osgi.service(CrmConnector.class).connect(new CrmEndpoint(crm.serviceRoot(),
-				new CrmAuth.Password(crm.tokenEndpoint(), "liaison-ui-tests", "demo", password.toCharArray())));
+		return data.client();
 	}
 
 	void deliver(String from, String subject, String messageId) throws Exception {
-		MimeMessage m = new MimeMessage(Session.getInstance(new Properties())) {
-			@Override
-			protected void updateMessageID() throws jakarta.mail.MessagingException {
-				setHeader("Message-ID", messageId);
-			}
-		};
-		m.setFrom(new InternetAddress(from));
-		m.addRecipient(Message.RecipientType.TO, new InternetAddress("demo@example.test"));
-		m.setSubject(subject);
-		m.setSentDate(Date.from(Instant.now()));
-		m.setText("Hello,\n\nabout " + subject.toLowerCase() + ": can we talk this week?\n\nBest regards");
-		m.saveChanges();
-		user.deliver(m);
+		data.deliver(from, subject, messageId,
+				"Hello,\n\nabout " + subject.toLowerCase() + ": can we talk this week?\n\nBest regards");
 	}
 
 	@Override
 	public void close() throws Exception {
 		System.clearProperty("liaison.profile");
-		mail.stop();
-		crm.close();
+		data.close();
 	}
 }

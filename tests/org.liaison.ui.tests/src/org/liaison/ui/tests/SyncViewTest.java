@@ -79,6 +79,12 @@ class SyncViewTest {
 				Ui.click(Ui.await(display, "conflict.apply"));
 				Ui.until(display, () -> conflicts.getItemCount() == 0, "the conflict to be settled by the sync");
 				Ui.idle(display);
+				// the dry-run preview: what the next sync would do, nothing written
+				tabs.setSelection(4);
+				Ui.click(Ui.await(display, "sync.preview"));
+				org.eclipse.swt.widgets.Label preview = Ui.await(display, "sync.preview.summary");
+				Ui.until(display, () -> preview.getText().endsWith("Nothing was written."), "the dry-run preview");
+				Ui.idle(display);
 				tabs.setSelection(1);
 				Table history = Ui.await(display, "sync.history");
 				Ui.until(display, () -> history.getItemCount() > 0, "the history");

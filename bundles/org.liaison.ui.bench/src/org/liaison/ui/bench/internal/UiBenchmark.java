@@ -1,51 +1,38 @@
 package org.liaison.ui.bench.internal;
 
+import org.liaison.ui.bench.DemoData;
+
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 
 import org.eclipse.core.runtime.IProgressMonitor;
-import org.eclipse.core.runtime.NullProgressMonitor;
 import org.liaison.api.cli.Benchmark;
 import org.liaison.api.cli.CommandContext;
-import org.liaison.api.crm.CrmAuth;
 import org.liaison.api.crm.CrmClient;
 import org.liaison.api.crm.CrmConnector;
-import org.liaison.api.crm.CrmEndpoint;
 import org.liaison.api.crm.CrmQuery;
 import org.liaison.api.crm.CrmRecord;
 import org.liaison.api.messaging.MessagingReport;
 import org.liaison.api.model.ItemKind;
-import org.liaison.api.profile.Profile;
 import org.liaison.api.security.SecretStore;
 import org.liaison.api.security.TrustService;
 import org.liaison.crm.server.CrmServer;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import com.icegreen.greenmail.user.GreenMailUser;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 
 /**
  * {@code ./liaison bench ui}: how fast the desktop starts (the product started as a user starts it,
@@ -249,19 +236,12 @@ public class UiBenchmark implements Benchmark {
 		Files.createDirectories(dir.resolve("home"));
 		Files.writeString(dir.resolve("home").resolve("desktop.properties"), "sync.on-start=false\n");
 		String password = random();
-		try (CrmServer.Running crm = crmServer.start(CrmServer.Options.defaults(dir.resolve("crm")))) {
-			URI root = crm.serviceRoot();
-			trust.pin(root.getHost(), root.getPort(), crm.certificateFingerprint());
-			crm.admin().addUser("demo", "demo@example.test", password.toCharArray(), false);
-			int records = crm.admin().seed(42, size, LocalDate.now(), new NullProgressMonitor());
-			GreenMail mail = new GreenMail(new ServerSetup[] { new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-					new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP) });
-			mail.start();
+		try (DemoData data = new DemoData(new DemoData.Services(crmServer, crmConnector, secrets, trust), dir, "bench",
+				size, password.toCharArray())) {
+			int records = data.records;
 			try {
-				GreenMailUser user = mail.setUser("demo@example.test", "demo", password);
 				List<String> senders = new ArrayList<>();
-				try (CrmClient c = crmConnector.connect(new CrmEndpoint(root,
-						new CrmAuth.Password(crm.tokenEndpoint(), "liaison-bench", "demo", password.toCharArray())))) {
+				try (CrmClient c = data.client()) {
 					for (CrmRecord r : c.query("contacts", CrmQuery.select("contactid", "emailaddress1")
 							.filter("emailaddress1 ne null").top(Math.max(1, mails / 2))).records()) {
 						senders.add(r.string("emailaddress1"));
@@ -270,13 +250,9 @@ public class UiBenchmark implements Benchmark {
 				for (int i = 0; i < mails; i++) {
 					String from = i % 2 == 0 && !senders.isEmpty() ? senders.get((i / 2) % senders.size())
 							: "someone" + i + "@elsewhere.test";
-					deliver(user, from, "Message " + i, "<bench-" + i + "@liaison.test>");
+					data.deliver(from, "Message " + i, "<bench-" + i + "@liaison.test>", "Benchmark message " + i);
 				}
-				Path file = profile(dir, crm, mail);
-				Profile profile = Profile.load(file);
-				for (String which : new String[] { "crm", "mail", "smtp" }) {
-					secrets.put(profile.secretKey(which), password.toCharArray());
-				}
+				Path file = data.profileFile;
 				System.setProperty("liaison.profile", file.toString());
 				System.setProperty("liaison.wizard.first-start", "false");
 				WatchedSync.Result r = WatchedSync.run(monitor);
@@ -308,56 +284,12 @@ public class UiBenchmark implements Benchmark {
 				return r.max() <= BLOCK_GOAL_MS && m != null;
 			} finally {
 				System.clearProperty("liaison.profile");
-				mail.stop();
 			}
 		}
 	}
 
 	static int created(MessagingReport m, ItemKind k) {
 		return m.pim().containsKey(k) ? m.pim().get(k).mailbox().created() : 0;
-	}
-
-	private static void deliver(GreenMailUser user, String from, String subject, String messageId) throws Exception {
-		MimeMessage m = new MimeMessage(Session.getInstance(new Properties())) {
-			@Override
-			protected void updateMessageID() throws jakarta.mail.MessagingException {
-				setHeader("Message-ID", messageId);
-			}
-		};
-		m.setFrom(new InternetAddress(from));
-		m.addRecipient(Message.RecipientType.TO, new InternetAddress("demo@example.test"));
-		m.setSubject(subject);
-		m.setSentDate(Date.from(Instant.now()));
-		m.setText("Benchmark message " + subject);
-		m.saveChanges();
-		user.deliver(m);
-	}
-
-	private static Path profile(Path dir, CrmServer.Running crm, GreenMail mail) throws IOException {
-		Properties p = new Properties();
-		p.setProperty("name", "bench");
-		p.setProperty("crm.url", crm.serviceRoot().toString());
-		p.setProperty("crm.token-url", crm.tokenEndpoint().toString());
-		p.setProperty("crm.user", "demo");
-		p.setProperty("crm.client-id", "liaison-bench");
-		p.setProperty("mail.protocol", "imap");
-		p.setProperty("mail.host", "127.0.0.1");
-		p.setProperty("mail.port", Integer.toString(mail.getImap().getPort()));
-		p.setProperty("mail.security", "none");
-		p.setProperty("mail.user", "demo");
-		p.setProperty("mail.address", "demo@example.test");
-		p.setProperty("smtp.host", "127.0.0.1");
-		p.setProperty("smtp.port", Integer.toString(mail.getSmtp().getPort()));
-		p.setProperty("smtp.security", "none");
-		p.setProperty("smtp.user", "demo");
-		p.setProperty("pim", "local");
-		p.setProperty("tracking.option", "from-crm-customers");
-		p.setProperty("sync.interval", "60");
-		Path file = dir.resolve("bench.properties");
-		try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-			p.store(w, "bench ui profile (no secrets)");
-		}
-		return file;
 	}
 
 	private static String random() {

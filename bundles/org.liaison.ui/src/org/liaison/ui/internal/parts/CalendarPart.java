@@ -1,7 +1,6 @@
 package org.liaison.ui.internal.parts;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 
 import java.time.DayOfWeek;
@@ -12,7 +11,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StackLayout;
@@ -29,7 +27,6 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
 import org.liaison.api.model.Appointment;
 import org.liaison.api.model.ItemKind;
-import org.liaison.api.sync.RemoteItem;
 import org.liaison.ui.internal.Background;
 import org.liaison.ui.internal.Ids;
 import org.liaison.ui.internal.Occurrences;
@@ -66,11 +63,6 @@ public class CalendarPart {
 	private Composite stack;
 	private Canvas grid;
 	private Table agenda;
-	private final Consumer<Session.Change> listener = c -> {
-		if ((c == Session.Change.SYNCED || c == Session.Change.PROFILE) && grid != null && !grid.isDisposed()) {
-			Background.ui(grid.getDisplay(), grid, this::load);
-		}
-	};
 
 	@PostConstruct
 	void create(Composite parent) {
@@ -102,15 +94,9 @@ public class CalendarPart {
 		agenda.setHeaderVisible(true);
 		Parts.columns(agenda, new String[] { "Day", "Time", "Subject", "Where", "Repeats", "Series time" },
 				new int[] { 120, 110, 280, 160, 170, 200 });
-		session.addListener(listener);
 		mode(Mode.WEEK);
-		// after the window is up: reads never delay the first window
-		Background.ui(parent.getDisplay(), parent, this::load);
-	}
-
-	@PreDestroy
-	void dispose() {
-		session.removeListener(listener);
+		// read after the window is up (reads never delay the first window), and again when data changes
+		Parts.loadNowAndOn(session, grid, this::load, Session.Change.SYNCED, Session.Change.PROFILE);
 	}
 
 	private static void button(Composite bar, String text, String id, Runnable r) {
@@ -138,11 +124,7 @@ public class CalendarPart {
 
 	void load() {
 		Background.run("Reading the calendar", grid, m -> {
-			List<String> bad = new ArrayList<>();
-			List<Appointment> out = new ArrayList<>();
-			for (RemoteItem i : PimItems.read(session, ItemKind.APPOINTMENT, bad, m)) {
-				out.add(Appointment.fromData(i.data()));
-			}
+			List<Appointment> out = PimItems.read(session, ItemKind.APPOINTMENT, Appointment::fromData, m);
 			return out;
 		}, list -> {
 			items.clear();

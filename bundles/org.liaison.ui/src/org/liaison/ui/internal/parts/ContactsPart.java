@@ -1,14 +1,12 @@
 package org.liaison.ui.internal.parts;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
@@ -21,7 +19,6 @@ import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.swt.widgets.Text;
 import org.liaison.api.model.Contact;
 import org.liaison.api.model.ItemKind;
-import org.liaison.api.sync.RemoteItem;
 import org.liaison.ui.internal.Background;
 import org.liaison.ui.internal.Ids;
 import org.liaison.ui.internal.PimItems;
@@ -39,11 +36,6 @@ public class ContactsPart {
 	private Label status;
 	private final List<Contact> all = new ArrayList<>();
 	private final List<Contact> shown = new ArrayList<>();
-	private final Consumer<Session.Change> listener = c -> {
-		if ((c == Session.Change.SYNCED || c == Session.Change.PROFILE) && table != null && !table.isDisposed()) {
-			Background.ui(table.getDisplay(), table, this::load);
-		}
-	};
 
 	@PostConstruct
 	void create(Composite parent) {
@@ -66,24 +58,14 @@ public class ContactsPart {
 		details = new Text(sash, SWT.BORDER | SWT.MULTI | SWT.READ_ONLY | SWT.WRAP | SWT.V_SCROLL);
 		details.setData(Ids.KEY, "contacts.details");
 		sash.setWeights(65, 35);
-		session.addListener(listener);
-		// after the window is up: reads never delay the first window
-		Background.ui(parent.getDisplay(), parent, this::load);
-	}
-
-	@PreDestroy
-	void dispose() {
-		session.removeListener(listener);
+		// read after the window is up (reads never delay the first window), and again when data changes
+		Parts.loadNowAndOn(session, table, this::load, Session.Change.SYNCED, Session.Change.PROFILE);
 	}
 
 	void load() {
 		status.setText("Reading\u2026");
 		Background.run("Reading contacts", table, m -> {
-			List<String> bad = new ArrayList<>();
-			List<Contact> out = new ArrayList<>();
-			for (RemoteItem i : PimItems.read(session, ItemKind.CONTACT, bad, m)) {
-				out.add(Contact.fromData(i.data()));
-			}
+			List<Contact> out = PimItems.read(session, ItemKind.CONTACT, Contact::fromData, m);
 			out.sort(Comparator.comparing(ContactsPart::name, String.CASE_INSENSITIVE_ORDER));
 			return out;
 		}, list -> {

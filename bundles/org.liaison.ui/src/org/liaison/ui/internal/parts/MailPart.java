@@ -1,7 +1,6 @@
 package org.liaison.ui.internal.parts;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 
 import java.time.ZoneId;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 import org.eclipse.e4.ui.workbench.modeling.ESelectionService;
 import org.eclipse.swt.SWT;
@@ -61,11 +59,6 @@ public class MailPart {
 	private Text preview;
 	private final List<CachedMessage> rows = new ArrayList<>();
 	private String folder = "INBOX";
-	private final Consumer<Session.Change> listener = c -> {
-		if (folders != null && !folders.isDisposed()) {
-			Background.ui(folders.getDisplay(), folders, this::load);
-		}
-	};
 
 	@PostConstruct
 	void create(Composite parent) {
@@ -103,14 +96,8 @@ public class MailPart {
 		preview.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
 		right.setWeights(55, 45);
 		sash.setWeights(20, 80);
-		session.addListener(listener);
-		// after the window is up: reads never delay the first window
-		Background.ui(parent.getDisplay(), parent, this::load);
-	}
-
-	@PreDestroy
-	void dispose() {
-		session.removeListener(listener);
+		// read after the window is up (reads never delay the first window), and again when data changes
+		Parts.loadNowAndOn(session, folders, this::load);
 	}
 
 	private void button(Composite bar, String text, String id, Runnable r) {

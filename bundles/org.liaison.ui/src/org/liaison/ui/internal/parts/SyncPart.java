@@ -1,7 +1,6 @@
 package org.liaison.ui.internal.parts;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 
 import java.time.ZoneId;
@@ -10,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.swt.SWT;
@@ -76,11 +74,6 @@ public class SyncPart {
 	private final List<QuarantineEntry> quarantined = new ArrayList<>();
 	private final List<ConflictRecord> open = new ArrayList<>();
 	private final List<FieldChoice> choices = new ArrayList<>();
-	private final Consumer<Session.Change> listener = c -> {
-		if (summary != null && !summary.isDisposed()) {
-			Background.ui(summary.getDisplay(), summary, this::load);
-		}
-	};
 
 	/** The user's choice for one field of the selected conflict. */
 	record FieldChoice(FieldConflict field, Button mine, Button theirs, Button merged, Text value) {
@@ -98,14 +91,8 @@ public class SyncPart {
 		tab(tabs, "Conflicts", conflictsTab(tabs));
 		tab(tabs, "Preview", previewTab(tabs));
 		tabs.setSelection(0);
-		session.addListener(listener);
-		// after the window is up: reads never delay the first window
-		Background.ui(parent.getDisplay(), parent, this::load);
-	}
-
-	@PreDestroy
-	void dispose() {
-		session.removeListener(listener);
+		// read after the window is up (reads never delay the first window), and again when data changes
+		Parts.loadNowAndOn(session, summary, this::load);
 	}
 
 	private static void tab(CTabFolder tabs, String name, Control c) {

@@ -1,7 +1,6 @@
 package org.liaison.ui.internal.parts;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 
 import java.time.ZoneId;
@@ -10,7 +9,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Consumer;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.layout.GridData;
@@ -23,7 +21,6 @@ import org.eclipse.swt.widgets.TableItem;
 import org.liaison.api.model.ItemKind;
 import org.liaison.api.model.RecordRef;
 import org.liaison.api.model.Task;
-import org.liaison.api.sync.RemoteItem;
 import org.liaison.ui.internal.Background;
 import org.liaison.ui.internal.Ids;
 import org.liaison.ui.internal.PimItems;
@@ -41,11 +38,6 @@ public class TasksPart {
 	private Label status;
 	private Button showDone;
 	private final List<Task> all = new ArrayList<>();
-	private final Consumer<Session.Change> listener = c -> {
-		if ((c == Session.Change.SYNCED || c == Session.Change.PROFILE) && table != null && !table.isDisposed()) {
-			Background.ui(table.getDisplay(), table, this::load);
-		}
-	};
 
 	@PostConstruct
 	void create(Composite parent) {
@@ -61,24 +53,14 @@ public class TasksPart {
 		table.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 2, 1));
 		Parts.columns(table, new String[] { "Subject", "Due", "Status", "Priority", "Done", "Regarding" },
 				new int[] { 320, 230, 110, 80, 60, 220 });
-		session.addListener(listener);
-		// after the window is up: reads never delay the first window
-		Background.ui(parent.getDisplay(), parent, this::load);
-	}
-
-	@PreDestroy
-	void dispose() {
-		session.removeListener(listener);
+		// read after the window is up (reads never delay the first window), and again when data changes
+		Parts.loadNowAndOn(session, table, this::load, Session.Change.SYNCED, Session.Change.PROFILE);
 	}
 
 	void load() {
 		status.setText("Reading\u2026");
 		Background.run("Reading tasks", table, m -> {
-			List<String> bad = new ArrayList<>();
-			List<Task> out = new ArrayList<>();
-			for (RemoteItem i : PimItems.read(session, ItemKind.TASK, bad, m)) {
-				out.add(Task.fromData(i.data()));
-			}
+			List<Task> out = PimItems.read(session, ItemKind.TASK, Task::fromData, m);
 			List<RecordRef> refs = out.stream().map(Task::regarding).filter(r -> r != null).distinct().toList();
 			try {
 				session.resolveNames(refs);
