@@ -465,7 +465,7 @@ public class SyncBenchmark implements Benchmark {
 					items, RUNS);
 			StringBuilder h = new StringBuilder(String.format("%-52s", ""));
 			for (int n : sizes) {
-				h.append(String.format(Locale.ROOT, "%24s", String.format(Locale.ROOT, "%,d msgs", n)));
+				h.append(String.format(Locale.ROOT, "%34s", String.format(Locale.ROOT, "%,d msgs", n)));
 			}
 			out.println(h);
 			line(out, "Liaison first sync (scan, decide, items into DAV)", "first", sizes, cols);
@@ -502,7 +502,7 @@ public class SyncBenchmark implements Benchmark {
 			Map<Integer, Map<String, String>> cols) {
 		StringBuilder b = new StringBuilder(String.format("%-52s", label));
 		for (int n : sizes) {
-			b.append(String.format("%24s", cols.get(n).getOrDefault(key, "-")));
+			b.append(String.format("%34s", cols.get(n).getOrDefault(key, "-")));
 		}
 		out.println(b);
 	}

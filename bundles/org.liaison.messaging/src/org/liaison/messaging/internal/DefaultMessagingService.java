@@ -178,10 +178,12 @@ public class DefaultMessagingService implements MessagingService {
 				}
 			}
 			SubMonitor pimWork = sub.split(45).setWorkRemaining(Math.max(1, profile.kinds().size()));
+			// the account's collections, discovered once for all kinds of this run
+			List<List<ItemCollection>> listed = new ArrayList<>(1);
 			for (ItemKind kind : profile.kinds()) {
 				String synced = store.syncState().token(kind.entitySet(), Side.MAILBOX).map(CollectionToken::collectionId)
 						.orElse(null);
-				ItemCollection mailboxSide = pimCollection(profile, kind, synced, pimWork.newChild(0));
+				ItemCollection mailboxSide = pimCollection(profile, kind, synced, listed, pimWork.newChild(0));
 				ItemCollection crmSide = crmConnector.items(crm, kind, filter(profile, kind, user));
 				SyncPair pair = new SyncPair(kind.entitySet(), crmSide, mailboxSide, profile.policies().get(kind));
 				SyncReport r = engine.sync(profile.name(), pair,
@@ -245,10 +247,11 @@ public class DefaultMessagingService implements MessagingService {
 	 * made only when none of the kind is listed and none of this account was synced before: an
 	 * account that lists none although one was synced (a server that answered in part, a collection
 	 * removed) fails the run instead, since a new, empty collection would make every item look
-	 * deleted from the mailbox.
+	 * deleted from the mailbox. {@code listed} holds the account's collections once discovered in
+	 * this run (empty before).
 	 */
-	ItemCollection pimCollection(Profile profile, ItemKind kind, String syncedId, IProgressMonitor monitor)
-			throws SyncException {
+	ItemCollection pimCollection(Profile profile, ItemKind kind, String syncedId, List<List<ItemCollection>> listed,
+			IProgressMonitor monitor) throws SyncException {
 		PimConnector c = pimConnectors.get(profile.pim());
 		if (c == null) {
 			throw new SyncException("no '" + profile.pim() + "' connector for contacts, calendar and tasks is installed");
@@ -257,7 +260,10 @@ public class DefaultMessagingService implements MessagingService {
 		PimAccount account = dav ? profile.dav()
 				: new PimAccount(profile.name(), java.net.URI.create("local:" + profile.name()), null, null);
 		ItemCollection first = null;
-		for (ItemCollection col : c.collections(account, monitor)) {
+		if (listed.isEmpty()) {
+			listed.add(c.collections(account, monitor));
+		}
+		for (ItemCollection col : listed.get(0)) {
 			if (col.info().kind() != kind) {
 				continue;
 			}
@@ -278,7 +284,9 @@ public class DefaultMessagingService implements MessagingService {
 					+ " does not make a new one on its own, as every item would then look deleted from the mailbox;"
 					+ " tried again next run", -1);
 		}
-		return c.createCollection(account, kind, "Liaison " + kind.entitySet(), monitor);
+		ItemCollection made = c.createCollection(account, kind, "Liaison " + kind.entitySet(), monitor);
+		listed.clear(); // a new collection: the next kind discovers again
+		return made;
 	}
 
 	@Override
