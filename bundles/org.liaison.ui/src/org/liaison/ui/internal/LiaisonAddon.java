@@ -102,18 +102,25 @@ public class LiaisonAddon {
 			}
 			return;
 		}
+		// conflicts waiting for the user now (the run's own count also holds those it settled or applied)
 		int conflicts = 0;
+		try {
+			for (String pair : org.liaison.ui.internal.parts.SyncPart.PAIRS) {
+				conflicts += session.store().syncState().conflicts(pair, true).size();
+			}
+		} catch (Exception e) {
+			StatusLine.problem(display, "cannot read the conflicts: " + e.getMessage());
+		}
 		int quarantined = r.trackingFailed();
 		for (SyncReport s : r.pim().values()) {
 			for (SideCounts c : new SideCounts[] { s.crm(), s.mailbox() }) {
-				conflicts += c.conflicts();
 				quarantined += c.quarantined();
 			}
 		}
-		StatusLine.show(display, "Synced: " + r.tracked() + " tracked, " + conflicts + " conflicts, " + quarantined
+		StatusLine.show(display, "Synced: " + r.tracked() + " tracked, " + conflicts + " open conflicts, " + quarantined
 				+ " quarantined" + (session.lastProblem() != null ? " (" + session.lastProblem() + ")" : ""));
 		if (conflicts > 0 && allowed(DesktopPreferences.NOTIFY_CONFLICTS)) {
-			Notifications.show(display, "Liaison: " + conflicts + " conflict" + (conflicts > 1 ? "s" : ""),
+			Notifications.show(display, "Liaison: " + conflicts + " open conflict" + (conflicts > 1 ? "s" : ""),
 					"Changed on both sides: choose field by field in Sync > Conflicts.");
 		}
 		if (quarantined > 0 && allowed(DesktopPreferences.NOTIFY_QUARANTINE)) {

@@ -59,7 +59,7 @@ class SyncViewTest {
 			Workbench.run("sync-conflict", (display, shell, app) -> {
 				// F9 runs the scheduler's sync Job; the conflict it finds is announced by a notification
 				MailViewTest.execute(app.getChildren().get(0), "org.liaison.ui.command.syncnow", "F9");
-				Ui.until(display, () -> Notifications.shown().stream().anyMatch(n -> n.contains("1 conflict")),
+				Ui.until(display, () -> Notifications.shown().stream().anyMatch(n -> n.contains("1 open conflict")),
 						"a notification of the conflict");
 				org.eclipse.swt.widgets.List areas = Ui.await(display, "folders");
 				areas.setSelection(5);

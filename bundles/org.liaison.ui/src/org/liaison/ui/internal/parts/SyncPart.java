@@ -58,7 +58,7 @@ import org.liaison.ui.internal.StatusLine;
 public class SyncPart {
 
 	/** The engine's pairs of a profile: one per kind, and the mail tracking run. */
-	static final List<String> PAIRS = List.of("contacts", "appointments", "tasks", "mail");
+	public static final List<String> PAIRS = List.of("contacts", "appointments", "tasks", "mail");
 
 	@Inject
 	Session session;
@@ -85,21 +85,31 @@ public class SyncPart {
 		CTabFolder tabs = new CTabFolder(parent, SWT.BORDER);
 		tabs.setData(Ids.KEY, "sync.tabs");
 		tabs.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
-		tab(tabs, "Status", statusTab(tabs));
-		tab(tabs, "History", historyTab(tabs));
-		tab(tabs, "Quarantine", quarantineTab(tabs));
-		tab(tabs, "Conflicts", conflictsTab(tabs));
-		tab(tabs, "Preview", previewTab(tabs));
+		List<java.util.function.Function<Composite, Control>> makers = List.of(this::statusTab, this::historyTab,
+				this::quarantineTab, this::conflictsTab, this::previewTab);
+		String[] names = { "Status", "History", "Quarantine", "Conflicts", "Preview" };
+		for (String name : names) {
+			CTabItem t = new CTabItem(tabs, SWT.NONE);
+			t.setText(name);
+			t.setData(Ids.KEY, "sync.tab." + name.toLowerCase());
+		}
+		tabs.getItem(0).setControl(statusTab(tabs));
 		tabs.setSelection(0);
+		// the other tabs are made one per turn of the event loop: opening the view never holds the UI
+		// thread for all of them at once
+		for (int i = 1; i < names.length; i++) {
+			int k = i;
+			parent.getDisplay().asyncExec(() -> {
+				if (!tabs.isDisposed()) {
+					tabs.getItem(k).setControl(makers.get(k).apply(tabs));
+					if (last != null) {
+						show(last);
+					}
+				}
+			});
+		}
 		// read after the window is up (reads never delay the first window), and again when data changes
 		Parts.loadNowAndOn(session, summary, this::load);
-	}
-
-	private static void tab(CTabFolder tabs, String name, Control c) {
-		CTabItem t = new CTabItem(tabs, SWT.NONE);
-		t.setText(name);
-		t.setControl(c);
-		t.setData(Ids.KEY, "sync.tab." + name.toLowerCase());
 	}
 
 	private static Button button(Composite parent, String text, String id, Runnable r) {
@@ -440,42 +450,56 @@ public class SyncPart {
 		return "";
 	}
 
+	private State last;
+
 	private void show(State s) {
-		MessagingReport last = session.lastReport();
+		last = s;
+		MessagingReport report = session.lastReport();
 		String problem = session.lastProblem();
 		summary.setText((problem != null ? "Last sync failed: " + problem
-				: last == null ? "No sync in this session yet: press F9 to sync now."
-						: last.instance().message() + " Last sync: " + last.tracked() + " tracked, "
-								+ last.scanned() + " messages looked at" + (last.ok() ? "." : "; problems: " + last.problems()))
+				: report == null ? "No sync in this session yet: press F9 to sync now."
+						: report.instance().message() + " Last sync: " + report.tracked() + " tracked, "
+								+ report.scanned() + " messages looked at"
+								+ (report.ok() ? "." : "; problems: " + report.problems()))
 				+ "  Open conflicts: " + s.conflicts.size() + ", quarantined: " + s.quarantine.size() + ".");
+		quarantined.clear();
+		quarantined.addAll(s.quarantine);
+		open.clear();
+		open.addAll(s.conflicts);
 		runs.removeAll();
 		for (RunRecord r : s.runs) {
 			new TableItem(runs, SWT.NONE).setText(new String[] { r.pairId(), when(r.started()), when(r.finished()),
 					counts(r.crm()), counts(r.mailbox()), MailPart.nz(r.outcome()) });
 		}
-		history.removeAll();
-		for (HistoryEntry h : s.history) {
-			new TableItem(history, SWT.NONE).setText(new String[] { when(h.at()), h.pairId(),
-					h.action() == null ? "" : h.action().name().toLowerCase(),
-					h.target() == null ? "" : h.target().name().toLowerCase(), MailPart.nz(h.reason()) });
+		if (history != null) {
+			history.removeAll();
+			for (HistoryEntry h : s.history) {
+				new TableItem(history, SWT.NONE).setText(new String[] { when(h.at()), h.pairId(),
+						h.action() == null ? "" : h.action().name().toLowerCase(),
+						h.target() == null ? "" : h.target().name().toLowerCase(), MailPart.nz(h.reason()) });
+			}
 		}
-		quarantined.clear();
-		quarantined.addAll(s.quarantine);
-		quarantine.removeAll();
-		for (QuarantineEntry q : s.quarantine) {
-			new TableItem(quarantine, SWT.NONE).setText(new String[] { when(q.at()), q.pairId(),
-					q.side().name().toLowerCase(), q.href(), MailPart.nz(q.reason()) });
+		if (quarantine != null) {
+			quarantine.removeAll();
+			for (QuarantineEntry q : s.quarantine) {
+				new TableItem(quarantine, SWT.NONE).setText(new String[] { when(q.at()), q.pairId(),
+						q.side().name().toLowerCase(), q.href(), MailPart.nz(q.reason()) });
+			}
 		}
-		long selected = conflicts.getSelectionIndex() >= 0 && conflicts.getSelectionIndex() < open.size()
-				? open.get(conflicts.getSelectionIndex()).id()
-				: -1;
-		open.clear();
-		open.addAll(s.conflicts);
+		if (conflicts != null) {
+			showConflicts(s);
+		}
+	}
+
+	private void showConflicts(State s) {
+		long selected = conflicts.getSelectionIndex() >= 0 && conflicts.getSelectionIndex() < conflicts.getItemCount()
+				&& conflicts.getItem(conflicts.getSelectionIndex()).getData() instanceof Long id ? id : -1;
 		conflicts.removeAll();
 		int reselect = -1;
 		for (ConflictRecord c : s.conflicts) {
-			new TableItem(conflicts, SWT.NONE).setText(new String[] { when(c.at()), c.pairId(),
-					MailPart.nz(s.names.get(c.ident())),
+			TableItem item = new TableItem(conflicts, SWT.NONE);
+			item.setData(c.id());
+			item.setText(new String[] { when(c.at()), c.pairId(), MailPart.nz(s.names.get(c.ident())),
 					String.join(", ", c.fields().stream().map(FieldConflict::field).toList()),
 					c.state().name().toLowerCase() });
 			if (c.id() == selected) {
