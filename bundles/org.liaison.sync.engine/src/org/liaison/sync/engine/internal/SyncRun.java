@@ -769,6 +769,7 @@ public final class SyncRun {
 		}
 		retry.run(() -> {
 			got.clear();
+			List<String> bad = new ArrayList<>();
 			pair.side(side).get(hrefs, new FetchSink() {
 				@Override
 				public void item(RemoteItem item) {
@@ -777,9 +778,15 @@ public final class SyncRun {
 
 				@Override
 				public void bad(String href, String version, String reason, String raw) {
-					// not readable now: left out, so the item is handled as changed and fetched next run
+					bad.add(reason);
 				}
 			}, monitor.newChild(0));
+			if (!bad.isEmpty()) {
+				// an item that could not be fetched or read is not an item that is gone: taken for gone,
+				// the caller would unlink or re-create it; so nothing is decided on it in this run
+				throw new TransientException(bad.size() + " item(s) in " + Planner.name(side)
+						+ " could not be fetched or read now: " + bad.get(0));
+			}
 			return null;
 		});
 		return got;
