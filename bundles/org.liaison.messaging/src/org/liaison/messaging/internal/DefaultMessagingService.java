@@ -40,7 +40,9 @@ import org.liaison.api.store.CachedMessage;
 import org.liaison.api.store.CollectionToken;
 import org.liaison.api.store.OfflineStore;
 import org.liaison.api.store.ProfileStore;
+import org.liaison.api.store.RunRecord;
 import org.liaison.api.store.StoreException;
+import org.liaison.api.sync.SideCounts;
 import org.liaison.api.sync.ItemCollection;
 import org.liaison.api.sync.Side;
 import org.liaison.api.sync.SyncEngine;
@@ -197,20 +199,33 @@ public class DefaultMessagingService implements MessagingService {
 			int[] outgoing = { 0, 0 };
 			if (profile.mail() != null) {
 				try (Mailbox mailbox = mailConnector.open(profile.mail(), store.mail())) {
+					Instant started = Instant.now();
 					long run = options.dryRun() ? 0 : store.syncState().beginRun("mail", options.dryRun());
-					CrmTrackingContext context = new CrmTrackingContext(crm, profile.trackingToken());
-					MailTracker tracker = new MailTracker(crm, crmConnector, mailbox, store, tracking, context,
-							profile.trackingOption(), user, options.dryRun(), run);
-					SubMonitor mailWork = sub.split(40).setWorkRemaining(Math.max(1, folders(profile).size()));
-					for (String folder : folders(profile)) {
-						String regarding = profile.trackedFolders().get(folder);
-						tracker.scan(folder, profile.trackedFolders().containsKey(folder),
-								regarding == null ? null : RecordRef.parse(regarding), counts, mailWork.split(1));
-					}
-					problems.addAll(counts.problems);
-					if (profile.mail().smtp() != null) {
-						sub.subTask("Sending outgoing CRM email");
-						outgoing = Outgoing.send(crm, mailbox, user, options.dryRun(), problems, sub.split(10));
+					String outcome = "failed";
+					try {
+						CrmTrackingContext context = new CrmTrackingContext(crm, profile.trackingToken());
+						MailTracker tracker = new MailTracker(crm, crmConnector, mailbox, store, tracking, context,
+								profile.trackingOption(), user, options.dryRun(), run);
+						SubMonitor mailWork = sub.split(40).setWorkRemaining(Math.max(1, folders(profile).size()));
+						for (String folder : folders(profile)) {
+							String regarding = profile.trackedFolders().get(folder);
+							tracker.scan(folder, profile.trackedFolders().containsKey(folder),
+									regarding == null ? null : RecordRef.parse(regarding), counts, mailWork.split(1));
+						}
+						problems.addAll(counts.problems);
+						if (profile.mail().smtp() != null) {
+							sub.subTask("Sending outgoing CRM email");
+							outgoing = Outgoing.send(crm, mailbox, user, options.dryRun(), problems, sub.split(10));
+						}
+						outcome = counts.problems.isEmpty() ? "done" : "done with " + counts.problems.size() + " problem(s)";
+					} catch (Exception e) {
+						outcome = "failed: " + e.getMessage();
+						throw e;
+					} finally {
+						if (!options.dryRun()) {
+							endMailRun(store, run, started, new SideCounts(counts.tracked + counts.joined + outgoing[0], 0,
+									counts.untracked, 0, counts.failed), outcome);
+						}
 					}
 				} catch (MailException e) {
 					throw new org.liaison.api.sync.TransientException("the mailbox failed: " + e.getMessage(), e);
@@ -228,6 +243,19 @@ public class DefaultMessagingService implements MessagingService {
 			if (monitor != null) {
 				monitor.done();
 			}
+		}
+	}
+
+	/**
+	 * Closes a mail run's record (shown in the Sync view's status): {@code crm} counts emails tracked,
+	 * joined to another user's or sent as made, untracked ones as deleted, failures as quarantined.
+	 */
+	static void endMailRun(ProfileStore store, long run, Instant started, SideCounts crm, String outcome) {
+		try {
+			store.syncState().endRun(new RunRecord(run, "mail", started, Instant.now(), false, crm, SideCounts.NONE,
+					outcome));
+		} catch (StoreException e) {
+			// the run's own outcome matters more; its record stays unfinished
 		}
 	}
 

@@ -1,5 +1,6 @@
 package org.liaison.messaging.internal;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,7 @@ import org.liaison.api.model.RecordRef;
 import org.liaison.api.profile.Profile;
 import org.liaison.api.store.ProfileStore;
 import org.liaison.api.store.StoreException;
+import org.liaison.api.sync.SideCounts;
 import org.liaison.api.sync.SyncException;
 
 /** Track and Set Regarding by hand, for one message. */
@@ -54,14 +56,28 @@ final class ManualTracking {
 			if (found.isEmpty()) {
 				throw new SyncException("no message " + folder + "/" + uid + " in the mailbox");
 			}
+			Instant started = Instant.now();
 			long run = store.syncState().beginRun("mail", false);
-			MailTracker tracker = new MailTracker(crm, service.crmConnector(), mailbox, store, null,
-					new CrmTrackingContext(crm, profile.trackingToken()), profile.trackingOption(),
-					crm.whoAmI().userId(), false, run);
-			store.mail().putMessages(List.of(new org.liaison.api.store.CachedMessage(profile.mail().id(), folder, uid,
-					found.get(0).ident(), found.get(0).modSeq(), found.get(0).flags(), found.get(0).size(),
-					found.get(0).message(), null)));
-			return tracker.trackByHand(folder, found.get(0), regarding);
+			String outcome = "failed";
+			try {
+				MailTracker tracker = new MailTracker(crm, service.crmConnector(), mailbox, store, null,
+						new CrmTrackingContext(crm, profile.trackingToken()), profile.trackingOption(),
+						crm.whoAmI().userId(), false, run);
+				store.mail().putMessages(List.of(new org.liaison.api.store.CachedMessage(profile.mail().id(), folder,
+						uid, found.get(0).ident(), found.get(0).modSeq(), found.get(0).flags(), found.get(0).size(),
+						found.get(0).message(), null)));
+				TrackResult result = tracker.trackByHand(folder, found.get(0), regarding);
+				outcome = (regarding == null ? "tracked " : "set regarding ") + folder + "/" + uid + " by hand";
+				return result;
+			} catch (RuntimeException | CrmException | MailException | StoreException e) {
+				outcome = "failed: " + e.getMessage();
+				throw e;
+			} finally {
+				DefaultMessagingService.endMailRun(store, run, started,
+						outcome.startsWith("failed") ? new SideCounts(0, 0, 0, 0, 1)
+								: regarding == null ? new SideCounts(1, 0, 0, 0, 0) : new SideCounts(0, 1, 0, 0, 0),
+						outcome);
+			}
 		} catch (CrmException | MailException | StoreException e) {
 			throw new SyncException("cannot track " + folder + "/" + uid + ": " + e.getMessage(), e);
 		}

@@ -30,6 +30,9 @@ import org.liaison.api.model.ItemKind;
 import org.liaison.api.model.RecordRef;
 import org.liaison.api.model.TrackingState;
 import org.liaison.api.profile.Profile;
+import org.liaison.api.store.OfflineStore;
+import org.liaison.api.store.ProfileStore;
+import org.liaison.api.store.RunRecord;
 import org.liaison.api.sync.SyncException;
 import org.liaison.testing.Osgi;
 import org.liaison.testing.TestHome;
@@ -91,6 +94,17 @@ class MessagingEndToEndTest {
 			assertEquals(1, world.emails(crm, "<offer-1@customer.test>").size(), "the first email is still one");
 		}
 		assertEquals(0, world.sync(alice).tracked(), "a second run tracks nothing again");
+		try (ProfileStore store = Osgi.service(OfflineStore.class).open(alice.name())) {
+			List<RunRecord> runs = store.syncState().runs("mail", 10);
+			assertEquals(4, runs.size(), "three syncs and one Set Regarding by hand: " + runs);
+			for (RunRecord run : runs) {
+				assertNotNull(run.finished(), "the Sync view shows every mail run ended: " + run);
+			}
+			assertTrue(runs.stream().anyMatch(run -> run.outcome().startsWith("set regarding INBOX/1")
+					&& run.crm().updated() == 1), "the hand-tracking run says what it did: " + runs);
+			assertTrue(runs.stream().anyMatch(run -> run.outcome().equals("done") && run.crm().created() == 1),
+					"the sync that tracked the reply counts it: " + runs);
+		}
 	}
 
 	@Test
