@@ -88,6 +88,28 @@ public final class Certificates {
 	}
 
 	/**
+	 * When {@code failure} is a server certificate nobody vouches for: reads the certificate (a Job
+	 * through {@code context}), shows it and asks whether to pin it. On the UI thread.
+	 *
+	 * @return empty when {@code failure} is something else; else whether the user pinned the
+	 *         certificate (the caller then tries again)
+	 */
+	public static Optional<Boolean> offerToPin(SettingsContext context, Throwable failure) {
+		Optional<UntrustedCertificateException> u = untrusted(failure);
+		if (u.isEmpty()) {
+			return Optional.empty();
+		}
+		TrustService trust = context.service(TrustService.class);
+		X509Certificate[] chain = null;
+		try {
+			chain = context.run("Reading the server's certificate", m -> trust.probe(u.get().host(), u.get().port()));
+		} catch (java.lang.reflect.InvocationTargetException | InterruptedException probeFailed) {
+			// the prompt shows the fingerprint alone
+		}
+		return Optional.of(askToPin(context.shell(), trust, u.get(), chain));
+	}
+
+	/**
 	 * Shows the server's certificate (read by {@link TrustService#probe}, without validating it) and asks
 	 * whether to pin it; pins it if the user says yes. On the UI thread; {@code chain} may be null when
 	 * the probe failed (then only the fingerprint from the failure is shown).

@@ -1,7 +1,6 @@
 package org.liaison.ui.wizard.internal;
 
 import java.lang.reflect.InvocationTargetException;
-import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +21,6 @@ import org.liaison.api.mail.MailFolder;
 import org.liaison.api.mail.Mailbox;
 import org.liaison.api.profile.Profile;
 import org.liaison.api.security.TrustService;
-import org.liaison.api.security.UntrustedCertificateException;
 import org.liaison.ui.wizard.Certificates;
 import org.liaison.ui.wizard.SettingsContext;
 import org.liaison.ui.wizard.SettingsPage;
@@ -258,22 +256,14 @@ public class MailboxPageProvider implements SettingsPageProvider {
 				});
 				result.setText(text);
 			} catch (InvocationTargetException e) {
-				Optional<UntrustedCertificateException> u = Certificates.untrusted(e);
-				if (u.isPresent()) {
-					TrustService trust = context.service(TrustService.class);
-					X509Certificate[] chain = null;
-					try {
-						chain = context.run("Reading the certificate", m -> trust.probe(u.get().host(), u.get().port()));
-					} catch (InvocationTargetException | InterruptedException ignored) {
-						// the prompt shows the fingerprint alone
-					}
-					if (Certificates.askToPin(context.shell(), trust, u.get(), chain)) {
-						test();
-						return;
-					}
-					result.setText("Not connected: the server's certificate was not trusted.");
-				} else {
+				Optional<Boolean> pinned = Certificates.offerToPin(context, e);
+				if (pinned.isEmpty()) {
 					result.setText("Cannot connect: " + Forms.message(e));
+				} else if (pinned.get()) {
+					test();
+					return;
+				} else {
+					result.setText("Not connected: the server's certificate was not trusted.");
 				}
 			} catch (InterruptedException e) {
 				result.setText("Cancelled.");

@@ -2,7 +2,6 @@ package org.liaison.ui.wizard.internal;
 
 import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
-import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,7 +25,6 @@ import org.liaison.api.crm.WhoAmI;
 import org.liaison.api.profile.Profile;
 import org.liaison.api.security.SecretStore;
 import org.liaison.api.security.TrustService;
-import org.liaison.api.security.UntrustedCertificateException;
 import org.liaison.ui.wizard.Certificates;
 import org.liaison.ui.wizard.CrmSignIn;
 import org.liaison.ui.wizard.SettingsContext;
@@ -289,23 +287,14 @@ public class OrganizationsPageProvider implements SettingsPageProvider {
 						})));
 				result.setText("Connected. " + text);
 			} catch (InvocationTargetException e) {
-				Optional<UntrustedCertificateException> u = Certificates.untrusted(e);
-				if (u.isPresent()) {
-					TrustService trust = context.service(TrustService.class);
-					X509Certificate[] chain = null;
-					try {
-						chain = context.run("Reading the server's certificate",
-								m -> trust.probe(u.get().host(), u.get().port()));
-					} catch (InvocationTargetException | InterruptedException probeFailed) {
-						// the prompt shows the fingerprint alone
-					}
-					if (Certificates.askToPin(context.shell(), trust, u.get(), chain)) {
-						test();
-					} else {
-						result.setText("Not connected: the server's certificate was not trusted.");
-					}
-				} else {
+				Optional<Boolean> pinned = Certificates.offerToPin(context, e);
+				if (pinned.isEmpty()) {
 					result.setText("Cannot connect: " + Forms.message(e));
+				} else if (pinned.get()) {
+					test();
+					return;
+				} else {
+					result.setText("Not connected: the server's certificate was not trusted.");
 				}
 			} catch (InterruptedException e) {
 				result.setText("Cancelled.");

@@ -2,7 +2,6 @@ package org.liaison.ui.wizard.internal;
 
 import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
-import java.security.cert.X509Certificate;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +18,6 @@ import org.eclipse.swt.widgets.Text;
 import org.liaison.api.model.ItemKind;
 import org.liaison.api.pim.PimConnector;
 import org.liaison.api.profile.Profile;
-import org.liaison.api.security.TrustService;
-import org.liaison.api.security.UntrustedCertificateException;
 import org.liaison.api.sync.ItemCollection;
 import org.liaison.ui.wizard.Certificates;
 import org.liaison.ui.wizard.SettingsContext;
@@ -144,22 +141,14 @@ public class PimPageProvider implements SettingsPageProvider {
 				});
 				result.setText(text);
 			} catch (InvocationTargetException e) {
-				Optional<UntrustedCertificateException> u = Certificates.untrusted(e);
-				if (u.isPresent()) {
-					TrustService trust = context.service(TrustService.class);
-					X509Certificate[] chain = null;
-					try {
-						chain = context.run("Reading the certificate", m -> trust.probe(u.get().host(), u.get().port()));
-					} catch (InvocationTargetException | InterruptedException ignored) {
-						// the prompt shows the fingerprint alone
-					}
-					if (Certificates.askToPin(context.shell(), trust, u.get(), chain)) {
-						discover();
-						return;
-					}
-					result.setText("Not connected: the server's certificate was not trusted.");
-				} else {
+				Optional<Boolean> pinned = Certificates.offerToPin(context, e);
+				if (pinned.isEmpty()) {
 					result.setText("Cannot reach the server: " + Forms.message(e));
+				} else if (pinned.get()) {
+					discover();
+					return;
+				} else {
+					result.setText("Not connected: the server's certificate was not trusted.");
 				}
 			} catch (InterruptedException e) {
 				result.setText("Cancelled.");
