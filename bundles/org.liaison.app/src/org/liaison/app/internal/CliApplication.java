@@ -1,5 +1,7 @@
 package org.liaison.app.internal;
 
+import java.io.Console;
+import java.util.Hashtable;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +13,10 @@ import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.equinox.app.IApplication;
 import org.eclipse.equinox.app.IApplicationContext;
 import org.liaison.api.cli.Command;
+import org.liaison.api.security.MasterPasswordPrompt;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.liaison.api.cli.CommandContext;
 import org.liaison.api.cli.ProgressLine;
 import org.osgi.framework.BundleContext;
@@ -62,6 +68,7 @@ public class CliApplication implements IApplication {
 		}
 		ProgressLine monitor = new ProgressLine(err, System.console() != null);
 		current = monitor;
+		ServiceRegistration<MasterPasswordPrompt> prompt = consolePrompt();
 		Thread cancelOnCtrlC = new Thread(() -> monitor.setCanceled(true), "liaison-cancel");
 		Runtime.getRuntime().addShutdownHook(cancelOnCtrlC);
 		try {
@@ -79,12 +86,35 @@ public class CliApplication implements IApplication {
 			return Integer.valueOf(1);
 		} finally {
 			monitor.done();
+			if (prompt != null) {
+				prompt.unregister();
+			}
 			try {
 				Runtime.getRuntime().removeShutdownHook(cancelOnCtrlC);
 			} catch (IllegalStateException shuttingDown) {
 				// the hook is running: Ctrl-C
 			}
 		}
+	}
+
+	/**
+	 * Asks for the master password of secure storage on the console, for any command that reads or
+	 * stores a secret, when the environment ({@code LIAISON_MASTER_PASSWORD}) does not give it; with
+	 * no console (a pipe, CI) there is no prompt, and storing a secret fails saying what to set.
+	 */
+	private static ServiceRegistration<MasterPasswordPrompt> consolePrompt() {
+		Console console = System.console();
+		Bundle bundle = FrameworkUtil.getBundle(CliApplication.class);
+		BundleContext ctx = bundle == null ? null : bundle.getBundleContext();
+		if (console == null || System.getenv("LIAISON_MASTER_PASSWORD") != null || ctx == null) {
+			return null;
+		}
+		Hashtable<String, Object> props = new Hashtable<>();
+		props.put(Constants.SERVICE_RANKING, -100);
+		return ctx.registerService(MasterPasswordPrompt.class,
+				create -> console.readPassword(create ? "Choose Liaison's master password (protects secure storage): "
+						: "Liaison's master password: "),
+				props);
 	}
 
 	@Override

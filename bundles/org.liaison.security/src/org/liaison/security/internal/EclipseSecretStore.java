@@ -105,7 +105,15 @@ public class EclipseSecretStore implements SecretStore {
 	public void put(String key, char[] secret) throws SecretStoreException {
 		String[] k = split(key);
 		try {
-			root().node(k[0]).put(k[1], new String(secret), true);
+			ISecurePreferences node = root().node(k[0]);
+			node.put(k[1], new String(secret), true);
+			if (!node.isEncrypted(k[1])) {
+				// Equinox keeps a value it could not encrypt (no master password) as plain text: taken
+				// back before anything reaches the disk, since a secret never goes into a plain file
+				node.remove(k[1]);
+				throw new SecretStoreException("could not store the secret " + key + ": secure storage is locked"
+						+ " (no master password: set LIAISON_MASTER_PASSWORD, or unlock it when the desktop asks)", null);
+			}
 			root().flush();
 		} catch (StorageException | IOException e) {
 			throw failure("write", key, e);

@@ -14,6 +14,7 @@ import org.eclipse.e4.core.di.extensions.EventTopic;
 import org.eclipse.e4.ui.workbench.UIEvents;
 import org.eclipse.swt.widgets.Display;
 import org.liaison.api.messaging.MessagingReport;
+import org.liaison.api.security.MasterPasswordPrompt;
 import org.liaison.api.sync.SideCounts;
 import org.liaison.api.sync.SyncReport;
 import org.liaison.ui.wizard.ConfigurationWizard;
@@ -45,9 +46,19 @@ public class LiaisonAddon {
 		}
 	};
 
+	private org.osgi.framework.ServiceRegistration<MasterPasswordPrompt> passwordPrompt;
+
 	@PostConstruct
 	void init() {
 		session.addListener(listener);
+		// the master password of secure storage, asked in a dialog when a secret is first needed
+		org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(LiaisonAddon.class);
+		if (bundle != null && bundle.getBundleContext() != null && System.getenv("LIAISON_MASTER_PASSWORD") == null) {
+			java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+			props.put(org.osgi.framework.Constants.SERVICE_RANKING, -50);
+			passwordPrompt = bundle.getBundleContext().registerService(MasterPasswordPrompt.class,
+					MasterPasswordDialog.prompt(display), props);
+		}
 	}
 
 	@Inject
@@ -92,6 +103,9 @@ public class LiaisonAddon {
 	@PreDestroy
 	void dispose() {
 		session.removeListener(listener);
+		if (passwordPrompt != null) {
+			passwordPrompt.unregister();
+		}
 	}
 
 	void notify(MessagingReport r) {

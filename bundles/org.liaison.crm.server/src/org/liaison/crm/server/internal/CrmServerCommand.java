@@ -1,7 +1,6 @@
 package org.liaison.crm.server.internal;
 
 import java.io.BufferedReader;
-import java.io.Console;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,16 +10,11 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Hashtable;
 import java.util.List;
 
 import org.liaison.api.cli.Command;
 import org.liaison.api.cli.CommandContext;
-import org.liaison.api.security.MasterPasswordPrompt;
 import org.liaison.crm.server.CrmServer;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -101,7 +95,6 @@ public class CrmServerCommand implements Command {
 	}
 
 	private int serve(CrmServer.Options options, boolean plain, CommandContext context) throws Exception {
-		ServiceRegistration<MasterPasswordPrompt> prompt = consolePrompt();
 		try (CrmServer.Running running = server.start(plain ? options.plain() : options)) {
 			// on Ctrl-C the JVM stops before this thread wakes: close the database cleanly from a hook
 			Thread closer = new Thread(running::close, "liaison-crm-server-stop");
@@ -127,26 +120,7 @@ public class CrmServerCommand implements Command {
 				// the hook runs
 			}
 			return 0;
-		} finally {
-			if (prompt != null) {
-				prompt.unregister();
-			}
 		}
-	}
-
-	/** Asks for the master password on the console when no other prompt or environment variable gives it. */
-	private static ServiceRegistration<MasterPasswordPrompt> consolePrompt() {
-		Console console = System.console();
-		BundleContext ctx = FrameworkUtil.getBundle(CrmServerCommand.class).getBundleContext();
-		if (console == null || System.getenv("LIAISON_MASTER_PASSWORD") != null || ctx == null) {
-			return null;
-		}
-		Hashtable<String, Object> props = new Hashtable<>();
-		props.put(org.osgi.framework.Constants.SERVICE_RANKING, -100);
-		return ctx.registerService(MasterPasswordPrompt.class,
-				create -> console.readPassword(create ? "Choose Liaison's master password (protects secure storage): "
-						: "Liaison's master password: "),
-				props);
 	}
 
 	private int admin(CrmServer.Admin admin, List<String> rest, CommandContext context) throws Exception {
