@@ -69,6 +69,9 @@ public final class FaultProxy implements AutoCloseable {
 	public final AtomicInteger unavailable = new AtomicInteger();
 	/** HTTP mode: requests answered with 503. */
 	public final AtomicInteger refused = new AtomicInteger();
+	/** TCP mode: the first {@value #KEPT_UP} bytes clients sent, over all connections (what went on the wire). */
+	private final ByteArrayOutputStream up = new ByteArrayOutputStream();
+	private static final int KEPT_UP = 1 << 16;
 
 	private FaultProxy(int targetPort, boolean http) throws IOException {
 		this.target = targetPort;
@@ -186,6 +189,7 @@ public final class FaultProxy implements AutoCloseable {
 				try (InputStream in = client.getInputStream(); OutputStream out = server.getOutputStream()) {
 					int n;
 					while ((n = in.read(buf)) > 0) {
+						keepUp(buf, n);
 						out.write(buf, 0, n);
 						out.flush();
 					}
@@ -235,6 +239,19 @@ public final class FaultProxy implements AutoCloseable {
 					return;
 				}
 			}
+		}
+	}
+
+	private void keepUp(byte[] buf, int n) {
+		synchronized (up) {
+			up.write(buf, 0, Math.max(0, Math.min(n, KEPT_UP - up.size())));
+		}
+	}
+
+	/** TCP mode: what clients sent so far (its first 64 KB, as ISO-8859-1 text), e.g. to prove a password never went out. */
+	public String clientBytes() {
+		synchronized (up) {
+			return up.toString(StandardCharsets.ISO_8859_1);
 		}
 	}
 

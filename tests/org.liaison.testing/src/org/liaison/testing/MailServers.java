@@ -32,6 +32,23 @@ public final class MailServers {
 		}
 	}
 
+	/**
+	 * A Dovecot with its SMTP submission service too (STARTTLS, AUTH), relaying to plain SMTP on
+	 * {@code 127.0.0.1:relayPort} (e.g. GreenMail's); not started. Fails with the install hint for
+	 * {@code dovecot-submissiond} when that is missing.
+	 */
+	public static Dovecot dovecotWithSubmission(int relayPort) {
+		String missing = Dovecot.missingSubmission();
+		if (missing != null) {
+			throw new AssertionError(missing);
+		}
+		try {
+			return Dovecot.builder().submission(relayPort).build();
+		} catch (IOException e) {
+			throw new UncheckedIOException("Dovecot could not be set up: " + e.getMessage(), e);
+		}
+	}
+
 	/** A Dovecot started with empty maildirs. */
 	public static Dovecot startDovecot(String... withoutCapabilities) {
 		Dovecot d = dovecot(withoutCapabilities);

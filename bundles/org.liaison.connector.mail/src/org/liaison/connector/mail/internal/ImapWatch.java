@@ -22,12 +22,16 @@ import org.liaison.api.security.TrustService;
 
 /**
  * Push for one folder on its own connection and thread: IMAP IDLE (re-issued every few minutes, as
- * servers drop an IDLE after 30), or NOOP polling on a server without it. Reconnects with backoff.
+ * servers drop an IDLE after 30), or NOOP polling on a server without it. Reconnects with backoff
+ * (250 ms doubling to a minute) when the server drops the connection or cannot be reached, and
+ * signals a change after each reconnect, as mail may have come while it was down.
  */
 final class ImapWatch implements MailWatch {
 
 	/** IDLE is ended and begun again this often; the socket timeout is longer. */
 	static final Duration REIDLE = Duration.ofMinutes(4);
+	/** A connection up this long resets the reconnect backoff. */
+	static final Duration STABLE = Duration.ofSeconds(30);
 
 	private final MailServer server;
 	private final Session session;
@@ -71,7 +75,9 @@ final class ImapWatch implements MailWatch {
 
 	private void loop() {
 		int attempt = 0;
+		boolean connectedBefore = false;
 		while (!closed.get()) {
+			long since = 0;
 			try {
 				IMAPStore s = (IMAPStore) session.getStore(MailSessions.protocol("imap", server));
 				s.connect(server.host(), server.port(), server.user(), password);
@@ -91,7 +97,12 @@ final class ImapWatch implements MailWatch {
 				f.addMessageChangedListener((MessageChangedListener) (MessageChangedEvent e) -> fire());
 				f.open(Folder.READ_ONLY);
 				current = f;
-				attempt = 0;
+				since = System.nanoTime();
+				if (connectedBefore) {
+					// mail may have come while the connection was down: a sync finds it
+					fire();
+				}
+				connectedBefore = true;
 				while (!closed.get() && f.isOpen()) {
 					if (idle) {
 						f.idle(false);
@@ -105,17 +116,22 @@ final class ImapWatch implements MailWatch {
 				Thread.currentThread().interrupt();
 				return;
 			} catch (MessagingException | RuntimeException e) {
-				if (closed.get()) {
-					return;
-				}
-				try {
-					Backoff.sleep(attempt++, 60_000);
-				} catch (InterruptedException ie) {
-					Thread.currentThread().interrupt();
-					return;
-				}
+				// the connection failed or was dropped: reconnect below, after a pause
 			} finally {
 				shut();
+			}
+			if (closed.get()) {
+				return;
+			}
+			// a connection that lasted starts the backoff afresh; one dropped at once (or refused) lengthens it
+			if (since != 0 && System.nanoTime() - since > STABLE.toNanos()) {
+				attempt = 0;
+			}
+			try {
+				Backoff.sleep(attempt++, 60_000);
+			} catch (InterruptedException ie) {
+				Thread.currentThread().interrupt();
+				return;
 			}
 		}
 	}

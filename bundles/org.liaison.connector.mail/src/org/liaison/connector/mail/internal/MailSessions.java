@@ -138,6 +138,12 @@ final class MailSessions {
 		return false;
 	}
 
+	/** Whether a handshake failed because the server speaks only TLS older than 1.2. */
+	private static boolean oldTls(String message) {
+		return message != null && (message.contains("protocol_version") || message.contains("No appropriate protocol")
+				|| message.contains("not supported or disabled") || message.contains("protocol is disabled"));
+	}
+
 	/** A clear message for a failure of {@code what} on {@code server}. */
 	static MailException fail(String what, MailServer server, Throwable e) {
 		for (Throwable t = e; t != null; t = t.getCause()) {
@@ -152,6 +158,17 @@ final class MailSessions {
 			}
 			if (t instanceof SocketTimeoutException) {
 				return new MailException(what + " failed: " + server + " did not answer in time", true, e);
+			}
+			if (t instanceof SSLHandshakeException h && oldTls(h.getMessage())) {
+				return new MailException(what + " failed: " + server + " offers no TLS 1.2 or newer, which Liaison "
+						+ "requires (" + h.getMessage() + "); the server needs updating", false, e);
+			}
+			if (server.security() == MailSecurity.STARTTLS && t.getMessage() != null
+					&& t.getMessage().toUpperCase(java.util.Locale.ROOT).contains("STARTTLS")
+					&& t.getMessage().contains("not support")) {
+				return new MailException(what + " failed: " + server + " does not offer STARTTLS, so Liaison did not "
+						+ "log in (the password would go in plain text); choose TLS if the server has a TLS port",
+						false, e);
 			}
 		}
 		String reason = e.getMessage();

@@ -50,6 +50,8 @@ public final class Dovecot implements AutoCloseable {
 	public final int imapsPort;
 	public final int pop3Port;
 	public final int pop3sPort;
+	/** The SMTP submission port (STARTTLS, AUTH), or -1 unless built with {@link Builder#submission(int)}. */
+	public final int submissionPort;
 
 	private Dovecot(Path dir, Path config, Map<String, String> users, int[] ports) {
 		this.dir = dir;
@@ -59,6 +61,7 @@ public final class Dovecot implements AutoCloseable {
 		this.imapsPort = ports[1];
 		this.pop3Port = ports[2];
 		this.pop3sPort = ports[3];
+		this.submissionPort = ports.length > 4 ? ports[4] : -1;
 	}
 
 	/** Null when Dovecot is installed, else {@link #INSTALL_HINT}. */
@@ -69,6 +72,16 @@ public final class Dovecot implements AutoCloseable {
 						: INSTALL_HINT;
 	}
 
+	/** What to tell someone whose machine has no Dovecot submission service. */
+	public static final String SUBMISSION_HINT = "Dovecot's submission service is not installed: run "
+			+ "`apt-get install dovecot-submissiond` (or `./liaison test`, which installs the test servers)";
+
+	/** Null when Dovecot and its submission service are installed, else the install hint. */
+	public static String missingSubmission() {
+		String m = missing();
+		return m != null ? m : Files.exists(Path.of("/usr/lib/dovecot/submission")) ? null : SUBMISSION_HINT;
+	}
+
 	public static Builder builder() {
 		return new Builder();
 	}
@@ -77,6 +90,16 @@ public final class Dovecot implements AutoCloseable {
 		private final List<String> users = new ArrayList<>(List.of("alice"));
 		private final List<String> without = new ArrayList<>();
 		private Path dir;
+		private int relayPort = -1;
+
+		/**
+		 * Adds Dovecot's SMTP submission service (STARTTLS with the server's certificate, AUTH with
+		 * the users' passwords), relaying what it takes to plain SMTP on {@code 127.0.0.1:relayPort}.
+		 */
+		public Builder submission(int relayPort) {
+			this.relayPort = relayPort;
+			return this;
+		}
 
 		/** Users besides {@code alice}. */
 		public Builder user(String name) {
@@ -98,7 +121,7 @@ public final class Dovecot implements AutoCloseable {
 
 		/** Writes the config and the users; call {@link Dovecot#start()} after filling maildirs. */
 		public Dovecot build() throws IOException {
-			String m = missing();
+			String m = relayPort > 0 ? missingSubmission() : missing();
 			if (m != null) {
 				throw new IllegalStateException(m);
 			}
@@ -126,7 +149,20 @@ public final class Dovecot implements AutoCloseable {
 			Files.getFileAttributeView(users, PosixFileAttributeView.class).setGroup(
 					d.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("dovecot"));
 			Files.setPosixFilePermissions(users, PosixFilePermissions.fromString("rw-r-----"));
-			int[] ports = freePorts(4);
+			int[] ports = freePorts(relayPort > 0 ? 5 : 4);
+			String submission = relayPort <= 0 ? "" : """
+					hostname = localhost
+					submission_relay_host = 127.0.0.1
+					submission_relay_port = %d
+					submission_relay_ssl = no
+					submission_relay_trusted = yes
+					service submission-login {
+					  inet_listener submission {
+					    address = 127.0.0.1
+					    port = %d
+					  }
+					}
+					""".formatted(relayPort, ports[4]);
 			String caps = "";
 			if (!without.isEmpty()) {
 				List<String> kept = new ArrayList<>();
@@ -142,7 +178,7 @@ public final class Dovecot implements AutoCloseable {
 					base_dir = %2$s
 					state_dir = %3$s
 					log_path = %4$s/dovecot.log
-					protocols = imap pop3
+					protocols = imap pop3%11$s
 					listen = 127.0.0.1
 					ssl = yes
 					ssl_cert = <%4$s/cert.pem
@@ -186,8 +222,8 @@ public final class Dovecot implements AutoCloseable {
 					    ssl = yes
 					  }
 					}
-					""".formatted(Long.toHexString(System.nanoTime()), run, state, d, mail, caps, ports[0], ports[1],
-					ports[2], ports[3]);
+					%12$s""".formatted(Long.toHexString(System.nanoTime()), run, state, d, mail, caps, ports[0], ports[1],
+					ports[2], ports[3], relayPort > 0 ? " submission" : "", submission);
 			Path config = d.resolve("dovecot.conf");
 			Files.writeString(config, conf);
 			Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
@@ -369,6 +405,16 @@ public final class Dovecot implements AutoCloseable {
 			// no log to show
 		}
 		return "";
+	}
+
+	/** Drops every connection of {@code user} ({@code doveadm kick}), as a server restart or an admin would. */
+	public void kick(String user) throws IOException {
+		Process p = new ProcessBuilder("/usr/bin/doveadm", "-c", config.toString(), "kick", user)
+				.redirectErrorStream(true).start();
+		String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		if (wait(p) != 0) {
+			throw new IOException("doveadm kick " + user + " failed: " + out + log());
+		}
 	}
 
 	/** Stops Dovecot and waits until its master process is gone. */
