@@ -94,8 +94,30 @@ public interface SyncStateStore {
 
 	List<QuarantineEntry> quarantine(String pairId) throws StoreException;
 
-	/** The quarantined versions on one side, keyed by href (the quarantine is small: bad items only). */
+	/**
+	 * The quarantined versions on one side, keyed by href (the quarantine is small: bad items only),
+	 * discarded entries included: the engine leaves those versions out of sync too.
+	 */
 	Map<String, String> quarantinedVersions(String pairId, Side side) throws StoreException;
+
+	/** How the history entry of a discarded quarantine entry begins. */
+	String DISCARDED = "discarded by the user";
+
+	/**
+	 * Discards a quarantine entry the user gave up on (a write, one transaction): the entry is ended, no
+	 * longer in {@link #quarantine(String)}, and the pair's history says so with a reason beginning
+	 * {@link #DISCARDED}. Nothing else is deleted on either side: the entry's row and raw text stay in
+	 * the store, and the item stays out of sync at that version ({@link #quarantinedVersions} still
+	 * has it), so the next run does not quarantine it again. When the item changes on its side it is
+	 * tried again as any item is; a new quarantine of it replaces the discarded entry.
+	 *
+	 * @return the entry as it was (without its raw text)
+	 * @throws StoreException if the entry is not in quarantine (discarded already, released or gone)
+	 * @since 0.3
+	 */
+	default QuarantineEntry discard(long entryId) throws StoreException {
+		throw new StoreException("this store cannot discard quarantine entries");
+	}
 
 	// ---- conflicts
 

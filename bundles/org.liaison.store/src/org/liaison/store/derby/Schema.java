@@ -114,7 +114,12 @@ public final class Schema {
 					"ALTER TABLE PIM_ITEM DROP PRIMARY KEY",
 					"ALTER TABLE PIM_ITEM ADD CONSTRAINT PIM_ITEM_PK PRIMARY KEY (HREF, COLLECTION)",
 					"ALTER TABLE MAIL_UIDL DROP PRIMARY KEY",
-					"ALTER TABLE MAIL_UIDL ADD CONSTRAINT MAIL_UIDL_PK PRIMARY KEY (UIDL, ACCOUNT)")));
+					"ALTER TABLE MAIL_UIDL ADD CONSTRAINT MAIL_UIDL_PK PRIMARY KEY (UIDL, ACCOUNT)")),
+
+			// a discarded quarantine entry stays (its raw text, and its version kept out of sync) but is
+			// no longer listed
+			new Migration(6, "quarantine entries the user discarded", List.of(
+					"ALTER TABLE SYNC_QUARANTINE ADD COLUMN DISCARDED TIMESTAMP")));
 
 	/** The schema version this code writes. */
 	public static final int CURRENT = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

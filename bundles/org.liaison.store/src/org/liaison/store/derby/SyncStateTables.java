@@ -407,7 +407,7 @@ final class SyncStateTables implements SyncStateStore {
 			int p = pair(c, pairId, false);
 			List<QuarantineEntry> out = new ArrayList<>();
 			try (PreparedStatement ps = c.prepareStatement("SELECT ID, SIDE, HREF, VERSION, IDENT, REASON, RAW, AT_TIME"
-					+ " FROM SYNC_QUARANTINE WHERE PAIR = ? ORDER BY ID")) {
+					+ " FROM SYNC_QUARANTINE WHERE PAIR = ? AND DISCARDED IS NULL ORDER BY ID")) {
 				ps.setInt(1, p);
 				try (ResultSet rs = ps.executeQuery()) {
 					while (rs.next()) {
@@ -437,6 +437,50 @@ final class SyncStateTables implements SyncStateStore {
 				}
 			}
 			return out;
+		});
+	}
+
+	@Override
+	public QuarantineEntry discard(long entryId) throws StoreException {
+		return write(c -> {
+			QuarantineEntry e;
+			int pair;
+			try (PreparedStatement ps = c.prepareStatement("SELECT q.PAIR, p.PAIR_ID, q.SIDE, q.HREF, q.VERSION, q.IDENT,"
+					+ " q.REASON, q.AT_TIME FROM SYNC_QUARANTINE q JOIN SYNC_PAIR p ON p.PAIR = q.PAIR"
+					+ " WHERE q.ID = ? AND q.DISCARDED IS NULL")) {
+				ps.setLong(1, entryId);
+				try (ResultSet rs = ps.executeQuery()) {
+					if (!rs.next()) {
+						throw new StoreException("quarantine entry " + entryId
+								+ " is not in quarantine (discarded already, released, or gone)");
+					}
+					pair = rs.getInt(1);
+					// the raw text stays in the row; the entry handed back leaves it out
+					e = new QuarantineEntry(entryId, rs.getString(2), side(rs.getString(3)), rs.getString(4),
+							rs.getString(5), uuid(rs.getString(6)), rs.getString(7), null, instant(rs.getTimestamp(8)));
+				}
+			}
+			Instant now = Instant.now();
+			try (PreparedStatement ps = c.prepareStatement("UPDATE SYNC_QUARANTINE SET DISCARDED = ? WHERE ID = ?")) {
+				setTs(ps, 1, now);
+				ps.setLong(2, entryId);
+				ps.executeUpdate();
+			}
+			try (PreparedStatement ps = c.prepareStatement("INSERT INTO SYNC_HISTORY (ID, RUN_ID, AT_TIME, PAIR, IDENT,"
+					+ " TARGET, ACTION, REASON, HREF) VALUES (?,?,?,?,?,?,?,?,?)")) {
+				ps.setLong(1, db.nextId(c, "SYNC_HISTORY", "ID"));
+				ps.setLong(2, 0);
+				setTs(ps, 3, now);
+				ps.setInt(4, pair);
+				setString(ps, 5, uuid(e.ident()));
+				ps.setString(6, side(e.side()));
+				ps.setString(7, PlannedAction.Action.QUARANTINE.name());
+				setString(ps, 8, clip(DISCARDED + ": " + e.href() + " stays out of sync at this version until it changes"
+						+ " on its side (it was quarantined because " + e.reason() + ")", 4000));
+				setString(ps, 9, e.href());
+				ps.executeUpdate();
+			}
+			return e;
 		});
 	}
 

@@ -204,6 +204,49 @@ class SyncStateStoreTest {
 	}
 
 	@Test
+	void quarantine_discarded_leavesTheListWithAHistoryLine_keepsItsVersionOutOfSync_untilRequarantined()
+			throws Exception {
+		UUID ident = UUID.randomUUID();
+		s.apply(new SyncBatch().quarantine(new QuarantineEntry(0, "p", Side.CRM, "crm/7", "e1", ident,
+				"no such time zone: Mars/Olympus", "{\"liaison_timezone\":\"Mars/Olympus\"}", Instant.now())));
+		s.apply(new SyncBatch().quarantine(new QuarantineEntry(0, "p", Side.MAILBOX, "mbx/8", "v1", null,
+				"line 2: no END:VCARD", "BEGIN:VCARD", Instant.now())));
+		long id = s.quarantine("p").get(0).id();
+		QuarantineEntry gone = s.discard(id);
+		assertEquals("crm/7", gone.href());
+		assertEquals(List.of("mbx/8"), s.quarantine("p").stream().map(QuarantineEntry::href).toList(),
+				"the discarded entry is no longer listed, the other one is");
+		assertEquals(Map.of("crm/7", "e1"), s.quarantinedVersions("p", Side.CRM),
+				"its version stays out of sync: the next run does not quarantine it again");
+		HistoryEntry h = s.history("p", ident, 10).get(0);
+		assertTrue(h.reason().startsWith(SyncStateStore.DISCARDED), h.reason());
+		assertTrue(h.reason().contains("Mars/Olympus"), "the history keeps why it was quarantined: " + h.reason());
+		assertEquals(Side.CRM, h.target());
+		assertThrows(StoreException.class, () -> s.discard(id), "an entry is discarded once");
+		// the item changed on its side and is still bad: a new quarantine replaces the discarded entry
+		s.apply(new SyncBatch().quarantine(new QuarantineEntry(0, "p", Side.CRM, "crm/7", "e2", ident,
+				"no such time zone: Mars/Elysium", "{}", Instant.now())));
+		assertEquals(2, s.quarantine("p").size());
+		assertEquals(Map.of("crm/7", "e2"), s.quarantinedVersions("p", Side.CRM));
+	}
+
+	@Test
+	void quarantine_discarded_survivesARestartOfTheStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+			throws Exception {
+		char[] password = org.liaison.testing.TestPasswords.random().toCharArray();
+		try (DerbyProfileStore disk = DerbyProfileStore.open("restart", dir, password)) {
+			disk.syncState().apply(new SyncBatch().quarantine(new QuarantineEntry(0, "p", Side.MAILBOX, "mbx/1", "v1",
+					null, "line 1: not a vCard", "BEGIN:VCALENDAR", Instant.now())));
+			disk.syncState().discard(disk.syncState().quarantine("p").get(0).id());
+		}
+		try (DerbyProfileStore disk = DerbyProfileStore.open("restart", dir, password)) {
+			assertTrue(disk.syncState().quarantine("p").isEmpty(), "still discarded after the restart");
+			assertEquals(Map.of("mbx/1", "v1"), disk.syncState().quarantinedVersions("p", Side.MAILBOX));
+			assertTrue(disk.syncState().history("p", null, 10).get(0).reason().startsWith(SyncStateStore.DISCARDED));
+		}
+	}
+
+	@Test
 	void conflicts_openThenChosenThenApplied_oneUnsettledPerItem() throws Exception {
 		UUID a = UUID.randomUUID();
 		FieldConflict f = new FieldConflict(a, ItemKind.CONTACT, "lastname", "Base", "Crm\tvalue", "Mbx\nvalue",

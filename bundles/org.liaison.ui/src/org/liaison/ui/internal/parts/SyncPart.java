@@ -186,12 +186,12 @@ public class SyncPart {
 			if (retry) {
 				session.store().syncState().apply(new SyncBatch().release(q.pairId(), q.side(), q.href()));
 			} else {
-				Discarded.add(session.requireProfile(), q);
+				session.store().syncState().discard(q.id());
 			}
 			return null;
 		}, x -> {
 			StatusLine.show(quarantine.getDisplay(), retry ? q.href() + " will be tried again in this sync"
-					: q.href() + " discarded: it stays out of sync at this version, its text stays in the store");
+					: q.href() + " discarded: it stays out of sync until it changes; the history says so");
 			if (retry) {
 				session.syncNow();
 			}
@@ -405,7 +405,7 @@ public class SyncPart {
 
 	void load() {
 		Background.run("Reading the sync state", summary, m -> {
-			Profile p = session.requireProfile();
+			session.requireProfile();
 			SyncStateStore s = session.store().syncState();
 			List<RunRecord> r = new ArrayList<>();
 			List<HistoryEntry> h = new ArrayList<>();
@@ -417,13 +417,6 @@ public class SyncPart {
 				q.addAll(s.quarantine(pair));
 				c.addAll(s.conflicts(pair, true));
 			}
-			List<QuarantineEntry> shown = new ArrayList<>();
-			for (QuarantineEntry e : q) {
-				if (!Discarded.contains(p, e)) {
-					shown.add(e);
-				}
-			}
-			q = shown;
 			h.sort((a, b) -> b.at().compareTo(a.at()));
 			Map<java.util.UUID, String> names = new HashMap<>();
 			for (ConflictRecord k : c) {
