@@ -234,12 +234,12 @@ class SyncStateStoreTest {
 	void quarantine_discarded_survivesARestartOfTheStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
 			throws Exception {
 		char[] password = org.liaison.testing.TestPasswords.random().toCharArray();
-		try (DerbyProfileStore disk = DerbyProfileStore.open("restart", dir, password)) {
+		try (DerbyProfileStore disk = DerbyProfileStore.open("restart", dir.resolve("db"), password)) {
 			disk.syncState().apply(new SyncBatch().quarantine(new QuarantineEntry(0, "p", Side.MAILBOX, "mbx/1", "v1",
 					null, "line 1: not a vCard", "BEGIN:VCALENDAR", Instant.now())));
 			disk.syncState().discard(disk.syncState().quarantine("p").get(0).id());
 		}
-		try (DerbyProfileStore disk = DerbyProfileStore.open("restart", dir, password)) {
+		try (DerbyProfileStore disk = DerbyProfileStore.open("restart", dir.resolve("db"), password)) {
 			assertTrue(disk.syncState().quarantine("p").isEmpty(), "still discarded after the restart");
 			assertEquals(Map.of("mbx/1", "v1"), disk.syncState().quarantinedVersions("p", Side.MAILBOX));
 			assertTrue(disk.syncState().history("p", null, 10).get(0).reason().startsWith(SyncStateStore.DISCARDED));
