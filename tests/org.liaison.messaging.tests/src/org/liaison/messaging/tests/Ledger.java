@@ -235,11 +235,13 @@ final class Ledger {
 			// outgoing: sent once, or Failed (saying so) and sent at most once; never twice
 			Map<String, Integer> received = world.inboxMessageIds("bob");
 			for (Map.Entry<UUID, String> o : outgoing.entrySet()) {
-				CrmRecord r = crm.retrieve("emails", o.getKey(), CrmQuery.select("statuscode", "messageid"));
+				CrmRecord r = crm.retrieve("emails", o.getKey(),
+						CrmQuery.select("statuscode", "messageid", "senton", "modifiedon", "versionnumber"));
 				int copies = r.string("messageid") == null ? 0 : received.getOrDefault(r.string("messageid"), 0);
 				int status = r.integer("statuscode");
 				if (status == 3) {
-					assertEquals(1, copies, where + "'" + o.getValue() + "' is Sent: bob has it once");
+					assertEquals(1, copies, () -> where + "'" + o.getValue() + "' is Sent: bob has it once; the CRM email "
+							+ r.values() + ", bob's copies:" + world.inboxCopies("bob", r.string("messageid")));
 				} else {
 					assertEquals(8, status, where + "'" + o.getValue() + "' is neither Sent nor Failed");
 					assertTrue(copies <= 1, where + "'" + o.getValue() + "' went out " + copies + " times");

@@ -248,6 +248,28 @@ final class World implements AutoCloseable {
 		return out;
 	}
 
+	/**
+	 * For a failure message: each copy in the user's INBOX of the message with this Message-ID, with
+	 * the time the server took it, its Date and Received headers.
+	 */
+	String inboxCopies(String user, String messageId) {
+		StringBuilder b = new StringBuilder();
+		try {
+			var inbox = mail.getManagers().getImapHostManager().getInbox(mailUsers.get(user));
+			for (var m : inbox.getMessages()) {
+				MimeMessage mm = m.getMimeMessage();
+				if (messageId.equals(mm.getMessageID())) {
+					b.append("\n    uid ").append(m.getUid()).append(" taken ").append(m.getReceivedDate().toInstant())
+							.append(", Date ").append(mm.getHeader("Date", ",")).append(", Received ")
+							.append(mm.getHeader("Received", " | "));
+				}
+			}
+		} catch (Exception e) {
+			b.append(" (cannot be read: ").append(e).append(')');
+		}
+		return b.toString();
+	}
+
 	/** Every item of the user's DAV collection of a kind, read back through the connector. */
 	List<RemoteItem> davItems(Profile p, ItemKind kind) throws Exception {
 		List<RemoteItem> out = new ArrayList<>();

@@ -116,7 +116,7 @@ final class WebApiClient implements CrmClient {
 			}
 			c = c.getCause();
 		}
-		return new CrmException(Kind.NETWORK, "cannot " + what + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+		return new CrmException(Kind.NETWORK, what + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
 	}
 
 	// ---------------------------------------------------------------- transport
