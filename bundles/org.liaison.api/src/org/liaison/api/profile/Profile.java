@@ -47,10 +47,22 @@ import org.liaison.api.sync.SyncPolicy;
  * @param scannedFolders the folders scanned for tracking
  * @param timeout how long a server may keep Liaison waiting for an answer ({@code net.timeout}, in
  *        seconds), for the CRM, the mail and the DAV servers alike; null for each connector's default
+ * @param syncEnabled whether this computer syncs messaging data ({@code sync.enabled}): false when the
+ *        user kept another computer as the synchronizing client; the CRM and Go Offline still work
  */
 public record Profile(String name, Crm crm, MailAccount mail, String pim, PimAccount dav, Duration interval,
 		List<ItemKind> kinds, Map<ItemKind, String> filters, Map<ItemKind, SyncPolicy> policies, String trackingOption,
-		boolean trackingToken, Map<String, String> trackedFolders, List<String> scannedFolders, Duration timeout) {
+		boolean trackingToken, Map<String, String> trackedFolders, List<String> scannedFolders, Duration timeout,
+		boolean syncEnabled) {
+
+	/** A profile of the synchronizing computer. */
+	public Profile(String name, Crm crm, MailAccount mail, String pim, PimAccount dav, Duration interval,
+			List<ItemKind> kinds, Map<ItemKind, String> filters, Map<ItemKind, SyncPolicy> policies,
+			String trackingOption, boolean trackingToken, Map<String, String> trackedFolders,
+			List<String> scannedFolders, Duration timeout) {
+		this(name, crm, mail, pim, dav, interval, kinds, filters, policies, trackingOption, trackingToken,
+				trackedFolders, scannedFolders, timeout, true);
+	}
 
 	/** A profile with the connectors' default timeouts. */
 	public Profile(String name, Crm crm, MailAccount mail, String pim, PimAccount dav, Duration interval,
@@ -58,7 +70,7 @@ public record Profile(String name, Crm crm, MailAccount mail, String pim, PimAcc
 			String trackingOption, boolean trackingToken, Map<String, String> trackedFolders,
 			List<String> scannedFolders) {
 		this(name, crm, mail, pim, dav, interval, kinds, filters, policies, trackingOption, trackingToken,
-				trackedFolders, scannedFolders, null);
+				trackedFolders, scannedFolders, null, true);
 	}
 
 	/** Environment variables that may carry the secrets instead of secure storage. */
@@ -188,7 +200,8 @@ public record Profile(String name, Crm crm, MailAccount mail, String pim, PimAcc
 		return new Profile(name, crm, mail, pim, dav, interval, List.copyOf(kinds), filters, policies,
 				p.getProperty("tracking.option", "replies").trim(),
 				Boolean.parseBoolean(p.getProperty("tracking.token", "true")), tracked,
-				list(p.getProperty("mail.folders", "INBOX")), timeout);
+				list(p.getProperty("mail.folders", "INBOX")), timeout,
+				!"false".equalsIgnoreCase(p.getProperty("sync.enabled", "").trim()));
 	}
 
 	/** The CRM auth with the secret filled in. */

@@ -160,6 +160,10 @@ public class DefaultMessagingService implements MessagingService {
 	@Override
 	public MessagingReport sync(Profile profile, MessagingOptions options, IProgressMonitor monitor)
 			throws SyncException {
+		if (!profile.syncEnabled()) {
+			// the user kept another computer as the synchronizing client: not even the CRM is asked
+			return new MessagingReport(InstanceRules.disabled(profile), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0);
+		}
 		SubMonitor sub = SubMonitor.convert(monitor, "Synchronizing " + profile.name(), 100);
 		List<String> problems = new ArrayList<>();
 		Map<ItemKind, SyncReport> pim = new EnumMap<>(ItemKind.class);

@@ -21,6 +21,7 @@ import org.liaison.api.crm.CrmWrite;
 import org.liaison.api.env.LiaisonHome;
 import org.liaison.api.messaging.InstanceStatus;
 import org.liaison.api.model.Idents;
+import org.liaison.api.profile.Profile;
 
 /**
  * The reference product's rules of the synchronizing client, kept in the CRM: each user has one
@@ -67,6 +68,17 @@ final class InstanceRules {
 	 * (unless {@code dryRun}): the first instance becomes the synchronizing one; another instance takes
 	 * over only when the user said so ({@code takeOver}), in one atomic change set.
 	 */
+	/**
+	 * The verdict for a profile that says {@code sync.enabled=false}: the user kept another computer as
+	 * the synchronizing client (the wizard's question), so this one syncs nothing and does not ask.
+	 */
+	static InstanceStatus disabled(Profile profile) {
+		return new InstanceStatus(null, false, null, "Messaging sync is off on this computer: profile " + profile.name()
+				+ " has sync.enabled=false (another computer is your synchronizing client). Nothing was synced; the CRM"
+				+ " and Go Offline still work here. To sync on this computer, make it the synchronizing client in"
+				+ " File > Configure Liaison... or set sync.enabled=true in the profile.");
+	}
+
 	static InstanceStatus check(CrmClient crm, UUID user, String profile, boolean takeOver, boolean dryRun)
 			throws CrmException, IOException {
 		UUID mine = instanceId(installationId(), user);

@@ -73,7 +73,7 @@ public class SyncCommand implements Command {
 				  --force-deletes  go past the delete brake (you checked what the last run said it would delete)
 
 				Exit codes: 0 synced, 1 failed, 2 usage, 3 the delete brake stopped a pair (nothing deleted),
-				4 this computer is not the synchronizing client (nothing synced).""";
+				4 this computer is not the synchronizing client, or the profile says sync.enabled=false (nothing synced).""";
 	}
 
 	@Override
@@ -104,6 +104,10 @@ public class SyncCommand implements Command {
 			return setSecret(profile, setSecret, context);
 		}
 		MessagingOptions options = new MessagingOptions(dryRun, takeOver, force);
+		if (watch && !profile.syncEnabled()) {
+			context.out().println(InstanceRules.disabled(profile).message());
+			return NOT_SYNCHRONIZING;
+		}
 		if (!watch) {
 			MessagingReport r = messaging.sync(profile, options, context.monitor());
 			print(r, dryRun, context.out());

@@ -116,6 +116,10 @@ public class LiaisonAddon {
 			}
 			return;
 		}
+		if (!r.instance().synchronizing()) {
+			StatusLine.show(display, r.instance().message());
+			return;
+		}
 		// conflicts waiting for the user now (the run's own count also holds those it settled or applied)
 		int conflicts = 0;
 		try {

@@ -451,6 +451,7 @@ public class SyncPart {
 		String problem = session.lastProblem();
 		summary.setText((problem != null ? "Last sync failed: " + problem
 				: report == null ? "No sync in this session yet: press F9 to sync now."
+						: !report.instance().synchronizing() ? report.instance().message()
 						: report.instance().message() + " Last sync: " + report.tracked() + " tracked, "
 								+ report.scanned() + " messages looked at"
 								+ (report.ok() ? "." : "; problems: " + report.problems()))
