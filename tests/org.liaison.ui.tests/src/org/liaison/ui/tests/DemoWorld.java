@@ -41,6 +41,14 @@ final class DemoWorld implements AutoCloseable {
 	final MessagingReport firstSync;
 
 	DemoWorld(int size, String... extra) throws Exception {
+		this("demo", size, extra);
+	}
+
+	/**
+	 * A world whose profile has its own name: a fresh store even when earlier tests of the run keep
+	 * "demo"'s open (the local PIM connector holds its stores for the framework's life).
+	 */
+	DemoWorld(String name, int size, String... extra) throws Exception {
 		Path home = TestHome.get().resolve("ui-" + System.nanoTime());
 		System.setProperty("liaison.home", home.toString());
 		// the tests start their syncs themselves (F9), not at start-up as File > Preferences allows
@@ -49,7 +57,7 @@ final class DemoWorld implements AutoCloseable {
 		TestPasswords.unlockSecureStorage();
 		dir = Files.createTempDirectory("liaison-ui");
 		data = new DemoData(new DemoData.Services(Osgi.service(CrmServer.class), Osgi.service(CrmConnector.class),
-				Osgi.service(SecretStore.class), Osgi.service(TrustService.class)), dir, "demo", size,
+				Osgi.service(SecretStore.class), Osgi.service(TrustService.class)), dir, name, size,
 				password.toCharArray(), extra);
 		profile = data.profile;
 		try (CrmClient c = client()) {

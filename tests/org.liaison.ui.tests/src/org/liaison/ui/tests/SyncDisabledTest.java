@@ -38,10 +38,11 @@ import org.osgi.framework.ServiceReference;
 class SyncDisabledTest {
 
 	private static final String WHY = "sync.enabled=false";
+	private static final String PROFILE = "standby";
 
 	@Test
 	void syncEnabledFalse_nothingSynced_headlessAndDesktopSayWhy_goOfflineAndCrmStillWork() throws Exception {
-		try (DemoWorld world = new DemoWorld(120, "sync.enabled", "false")) {
+		try (DemoWorld world = new DemoWorld(PROFILE, 120, "sync.enabled", "false")) {
 			MessagingReport first = world.firstSync;
 			assertFalse(first.instance().synchronizing());
 			assertTrue(first.instance().message().contains(WHY), first.instance().message());
@@ -61,7 +62,7 @@ class SyncDisabledTest {
 			assertNothingSynced(world);
 
 			// Go Offline is its own process: it still copies demo's records
-			try (CrmClient crm = world.client(); OfflineCopy copy = Osgi.service(OfflineService.class).open("demo")) {
+			try (CrmClient crm = world.client(); OfflineCopy copy = Osgi.service(OfflineService.class).open(PROFILE)) {
 				copy.goOffline(crm, new NullProgressMonitor());
 				long copied = copy.status().records().values().stream().mapToLong(Long::longValue).sum();
 				assertTrue(copied > 0, "records were copied: " + copy.status());
@@ -90,7 +91,7 @@ class SyncDisabledTest {
 
 	/** No contact, appointment or task reached the local store, no email was tracked, no client claimed. */
 	private static void assertNothingSynced(DemoWorld world) throws Exception {
-		try (ProfileStore store = Osgi.service(OfflineStore.class).open("demo")) {
+		try (ProfileStore store = Osgi.service(OfflineStore.class).open(PROFILE)) {
 			for (LocalCollection c : store.localPim().collections()) {
 				int[] n = { 0 };
 				store.localPim().changes(c.id(), 0, x -> n[0]++);
