@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 
 import javax.naming.directory.Attribute;
 import javax.naming.directory.Attributes;
@@ -42,17 +43,32 @@ public final class MailDiscovery {
 	public record Found(Server incoming, Server smtp, String how) {
 	}
 
+	/**
+	 * Where discovery asks: the DNS server for the service records ({@code dns://HOST:PORT/}, or null for
+	 * the system's), and the address a host name and port are reached at (the system resolver, or a
+	 * test's own).
+	 */
+	public record Network(String dnsServer, BiFunction<String, Integer, InetSocketAddress> address) {
+
+		/** The system's DNS and resolver. */
+		public static final Network SYSTEM = new Network(null, InetSocketAddress::new);
+	}
+
 	private MailDiscovery() {
 	}
 
 	static Found discover(String address, IProgressMonitor monitor) {
+		return discover(address, Network.SYSTEM, monitor);
+	}
+
+	public static Found discover(String address, Network net, IProgressMonitor monitor) {
 		int at = address.lastIndexOf('@');
 		if (at < 0) {
 			return null;
 		}
 		String domain = address.substring(at + 1).trim().toLowerCase(Locale.ROOT);
 		monitor.subTask("DNS service records of " + domain);
-		Found f = srv(domain);
+		Found f = srv(domain, net);
 		if (f != null || monitor.isCanceled()) {
 			return f;
 		}
@@ -62,14 +78,17 @@ public final class MailDiscovery {
 			return f;
 		}
 		monitor.subTask("Usual server names of " + domain);
-		return guess(domain);
+		return guess(domain, net);
 	}
 
-	static Found srv(String domain) {
+	public static Found srv(String domain, Network net) {
 		Hashtable<String, String> env = new Hashtable<>();
 		env.put("java.naming.factory.initial", "com.sun.jndi.dns.DnsContextFactory");
 		env.put("com.sun.jndi.dns.timeout.initial", "1500");
 		env.put("com.sun.jndi.dns.timeout.retries", "1");
+		if (net.dnsServer() != null) {
+			env.put("java.naming.provider.url", net.dnsServer());
+		}
 		Thread t = Thread.currentThread();
 		ClassLoader before = t.getContextClassLoader();
 		try {
@@ -186,14 +205,14 @@ public final class MailDiscovery {
 		return in1 == null ? null : new Found(in1, smtp, how);
 	}
 
-	static Found guess(String domain) {
+	public static Found guess(String domain, Network net) {
 		Server in = null;
 		for (String h : new String[] { "imap." + domain, "mail." + domain, domain }) {
-			if (open(h, 993)) {
+			if (open(net, h, 993)) {
 				in = new Server("imap", h, 993, "tls");
 				break;
 			}
-			if (open(h, 143)) {
+			if (open(net, h, 143)) {
 				in = new Server("imap", h, 143, "starttls");
 				break;
 			}
@@ -203,11 +222,11 @@ public final class MailDiscovery {
 		}
 		Server out = null;
 		for (String h : new String[] { "smtp." + domain, "mail." + domain, domain }) {
-			if (open(h, 587)) {
+			if (open(net, h, 587)) {
 				out = new Server("smtp", h, 587, "starttls");
 				break;
 			}
-			if (open(h, 465)) {
+			if (open(net, h, 465)) {
 				out = new Server("smtp", h, 465, "tls");
 				break;
 			}
@@ -215,9 +234,9 @@ public final class MailDiscovery {
 		return new Found(in, out, "servers answering at the usual names of " + domain);
 	}
 
-	private static boolean open(String host, int port) {
+	private static boolean open(Network net, String host, int port) {
 		try (Socket s = new Socket()) {
-			s.connect(new InetSocketAddress(host, port), 1500);
+			s.connect(net.address().apply(host, port), 1500);
 			return true;
 		} catch (IOException e) {
 			return false;
