@@ -53,6 +53,11 @@ class MailViewTest {
 				Ui.until(display, () -> TRACKED.equals(messages.getItem(Ui.row(messages, 1,
 						"Question about your product")).getText(0)), "the message to show as tracked");
 				Ui.until(display, () -> why.getText().startsWith("Tracked"), "the reason of the tracked message");
+				// the preview keeps the message's history with the reasons
+				Ui.idle(display);
+				Ui.select(messages, Ui.row(messages, 1, "Question about your product"));
+				Text tracked = Ui.await(display, "mail.preview");
+				Ui.until(display, () -> tracked.getText().contains("History:"), "the tracked message's history");
 
 				// Set Regarding: the picker searches the CRM as the user types
 				Ui.idle(display);

@@ -96,6 +96,7 @@ class QuarantineViewTest {
 					}
 					return false;
 				}, "the history line of the discard");
+				assertTrue(Ui.row(history, 1, "mail:INBOX") >= 0, "the history shows the tracking of the inbox too");
 				Ui.idle(display);
 			});
 			try (ProfileStore store = open()) {

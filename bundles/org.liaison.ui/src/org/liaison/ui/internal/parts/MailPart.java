@@ -232,7 +232,8 @@ public class MailPart {
 		preview.setText("");
 		Background.run("Reading the message", preview, m -> {
 			StringBuilder text = new StringBuilder();
-			List<HistoryEntry> history = session.store().syncState().history("mail", c.ident(), 10);
+			List<HistoryEntry> history = session.store().syncState().history(SyncPart.mailPair(c.folder()),
+					c.ident(), 10);
 			if (!history.isEmpty()) {
 				text.append("History:\n");
 				for (HistoryEntry h : history) {

@@ -60,6 +60,26 @@ public class SyncPart {
 	/** The engine's pairs of a profile: one per kind, and the mail tracking run. */
 	public static final List<String> PAIRS = List.of("contacts", "appointments", "tasks", "mail");
 
+	/**
+	 * Where the messaging sync keeps the history and quarantine of one folder's tracking (its runs are
+	 * under {@code mail}).
+	 */
+	public static String mailPair(String folder) {
+		return "mail:" + folder;
+	}
+
+	/** The pairs of a profile: {@link #PAIRS} and the tracking of each folder it scans or tracks. */
+	static List<String> pairs(Profile p) {
+		java.util.Set<String> out = new java.util.LinkedHashSet<>(PAIRS);
+		for (String f : p.scannedFolders()) {
+			out.add(mailPair(f));
+		}
+		for (String f : p.trackedFolders().keySet()) {
+			out.add(mailPair(f));
+		}
+		return List.copyOf(out);
+	}
+
 	@Inject
 	Session session;
 
@@ -182,6 +202,12 @@ public class SyncPart {
 			return;
 		}
 		QuarantineEntry q = quarantined.get(i);
+		if (retry && q.pairId().startsWith(mailPair(""))) {
+			// the tracking scan reads each message once: releasing the entry would not read it again
+			StatusLine.show(quarantine.getDisplay(), q.href() + " is a message that could not be read; it is not read"
+					+ " again: deal with it in your mail client, then Discard it here");
+			return;
+		}
 		Background.run(retry ? "Releasing a quarantined item" : "Discarding a quarantined item", quarantine, m -> {
 			if (retry) {
 				session.store().syncState().apply(new SyncBatch().release(q.pairId(), q.side(), q.href()));
@@ -405,13 +431,13 @@ public class SyncPart {
 
 	void load() {
 		Background.run("Reading the sync state", summary, m -> {
-			session.requireProfile();
+			Profile p = session.requireProfile();
 			SyncStateStore s = session.store().syncState();
 			List<RunRecord> r = new ArrayList<>();
 			List<HistoryEntry> h = new ArrayList<>();
 			List<QuarantineEntry> q = new ArrayList<>();
 			List<ConflictRecord> c = new ArrayList<>();
-			for (String pair : PAIRS) {
+			for (String pair : pairs(p)) {
 				r.addAll(s.runs(pair, 1));
 				h.addAll(s.history(pair, null, 100));
 				q.addAll(s.quarantine(pair));
