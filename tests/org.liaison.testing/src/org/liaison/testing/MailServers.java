@@ -21,15 +21,7 @@ public final class MailServers {
 	 * capabilities (e.g. QRESYNC, CONDSTORE) to exercise a client's fallbacks.
 	 */
 	public static Dovecot dovecot(String... withoutCapabilities) {
-		String missing = Dovecot.missing();
-		if (missing != null) {
-			throw new AssertionError(missing);
-		}
-		try {
-			return Dovecot.builder().without(withoutCapabilities).build();
-		} catch (IOException e) {
-			throw new UncheckedIOException("Dovecot could not be set up: " + e.getMessage(), e);
-		}
+		return build(Dovecot.missing(), Dovecot.builder().without(withoutCapabilities));
 	}
 
 	/**
@@ -38,12 +30,15 @@ public final class MailServers {
 	 * {@code dovecot-submissiond} when that is missing.
 	 */
 	public static Dovecot dovecotWithSubmission(int relayPort) {
-		String missing = Dovecot.missingSubmission();
+		return build(Dovecot.missingSubmission(), Dovecot.builder().submission(relayPort));
+	}
+
+	private static Dovecot build(String missing, Dovecot.Builder builder) {
 		if (missing != null) {
 			throw new AssertionError(missing);
 		}
 		try {
-			return Dovecot.builder().submission(relayPort).build();
+			return builder.build();
 		} catch (IOException e) {
 			throw new UncheckedIOException("Dovecot could not be set up: " + e.getMessage(), e);
 		}

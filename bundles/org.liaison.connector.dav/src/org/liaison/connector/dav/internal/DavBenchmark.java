@@ -36,7 +36,9 @@ import org.osgi.service.component.annotations.Component;
 /**
  * {@code ./liaison bench mailbox} (CalDAV part): on one Radicale started for the run, side by side,
  * the first download and the no-change resync of N events by Liaison and by vdirsyncer, and N creates
- * by Liaison over parallel connections beside a serial PUT loop.
+ * by Liaison over parallel connections beside a serial PUT loop: on 127.0.0.1, through a relay that
+ * adds a hosted server's latency, and on Radicale in several gunicorn processes; with the server's
+ * and Liaison's CPU and the load average, which say what bounds each figure.
  */
 @Component(service = Benchmark.class, property = Benchmark.NAME + "=mailbox-dav")
 public class DavBenchmark implements Benchmark {
@@ -46,19 +48,25 @@ public class DavBenchmark implements Benchmark {
 	@Override
 	public String description() {
 		return "CalDAV on Radicale: first download and no-change resync of 2,000 events beside vdirsyncer; "
-				+ "2,000 creates over parallel connections beside a serial PUT loop";
+				+ "2,000 creates over parallel connections beside a serial PUT loop (locally, through a 15 ms relay, "
+				+ "and on multi-process Radicale)";
 	}
 
 	@Override
 	public int run(List<String> args, CommandContext context) throws Exception {
 		int events = 2000;
 		int connections = 8;
+		int latencyMs = 15;
+		int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
 		for (int i = 0; i < args.size(); i++) {
 			switch (args.get(i)) {
 				case "--events" -> events = Integer.parseInt(args.get(++i));
 				case "--connections" -> connections = Integer.parseInt(args.get(++i));
+				case "--latency-ms" -> latencyMs = Integer.parseInt(args.get(++i));
+				case "--workers" -> workers = Integer.parseInt(args.get(++i));
 				default -> {
-					context.err().println("usage: bench mailbox-dav [--events N] [--connections C]");
+					context.err().println("usage: bench mailbox-dav [--events N] [--connections C] [--latency-ms MS]"
+							+ " [--workers W] (a latency of 0 or workers 0 leaves that row out)");
 					return 2;
 				}
 			}
@@ -74,30 +82,42 @@ public class DavBenchmark implements Benchmark {
 			context.err().println(VDIRSYNCER_HINT);
 			return 1;
 		}
-		m.beginTask("CalDAV benchmark", 4 * events);
+		if (workers > 0 && RadicaleServer.gunicorn() == null) {
+			context.err().println(RadicaleServer.GUNICORN_HINT + "; or leave the multi-process row out with --workers 0");
+			return 1;
+		}
+		int rows = 1 + (latencyMs > 0 ? 1 : 0) + (workers > 0 ? 1 : 0);
+		m.beginTask("CalDAV benchmark", (2 * rows + 2) * events + (latencyMs > 0 ? 2 * (events / 10) : 0));
 		try (RadicaleServer radicale = RadicaleServer.start("bench")) {
 			char[] pw = radicale.password();
 			List<ItemData> items = events(events);
-			double serial;
-			double parallel;
+			List<CreateRow> creates = new ArrayList<>();
 			String collectionPath;
 			try (DavAccount account = new DavAccount("bench", radicale.url(), "bench", pw, null)) {
 				// creates: a serial PUT loop, then the same number over parallel connections
-				m.setTaskName("CalDAV benchmark: serial PUT loop");
-				DavItemCollection s = (DavItemCollection) account.createCollection(ItemKind.APPOINTMENT, "serial", m);
-				long t0 = System.nanoTime();
-				for (ItemData d : items) {
-					check(m);
-					s.create(UUID.randomUUID(), d);
-					m.worked(1);
+				CreateRow local = createRow("127.0.0.1, Radicale (1 process)", account, items, connections,
+						radicale.processes(), null, m);
+				creates.add(local);
+				collectionPath = local.parallelPath;
+			}
+			if (latencyMs > 0) {
+				// the same server behind a hosted server's round trip: what parallel connections are for
+				try (LatencyRelay relay = new LatencyRelay(radicale.port(), latencyMs);
+						DavAccount account = new DavAccount("bench", relay.url(), "bench", pw, null)) {
+					creates.add(createRow("via " + latencyMs + " ms each way (relay)", account, items, connections,
+							radicale.processes(), relay, m));
+					// the same with a tenth of the items: a calendar small enough that Radicale's own work per
+					// PUT (which grows with the calendar) is short beside the round trips
+					creates.add(createRow("  the same, a calendar of a tenth", account,
+							items.subList(0, Math.max(1, items.size() / 10)), connections, radicale.processes(), relay, m));
 				}
-				serial = seconds(t0);
-				m.setTaskName("CalDAV benchmark: parallel creates");
-				DavItemCollection p = (DavItemCollection) account.createCollection(ItemKind.APPOINTMENT, "parallel", m);
-				t0 = System.nanoTime();
-				createParallel(p, items, connections, m);
-				parallel = seconds(t0);
-				collectionPath = p.url().getPath();
+			}
+			if (workers > 0) {
+				try (RadicaleServer multi = RadicaleServer.startMultiProcess("bench", workers);
+						DavAccount account = new DavAccount("bench", multi.url(), "bench", multi.password(), null)) {
+					creates.add(createRow("127.0.0.1, gunicorn " + workers + " workers", account, items, connections,
+							multi.processes(), null, m));
+				}
 			}
 
 			// first download and no-change resync: Liaison (a new session: discovery, listing, multiget, parsing)
@@ -156,13 +176,7 @@ public class DavBenchmark implements Benchmark {
 					out.printf(Locale.ROOT, "%-34s %12s %11.3fs%n", "  of which vdirsyncer discover", "", vDiscover);
 					out.printf(Locale.ROOT, "%-34s %12s %11.3fs%n", "  (vdirsyncer process start alone)", "", start);
 					out.println();
-					out.printf(Locale.ROOT, "%-34s %12s %12s %8s %8s%n", "creates", "parallel", "serial PUT", "speedup",
-							"goal");
-					out.printf(Locale.ROOT, "%-34s %11.2fs %11.2fs %7.2fx %8s%n",
-							String.format(Locale.ROOT, "%,d creates (%d connections)", events, connections), parallel, serial,
-							serial / parallel, ">= 4x");
-					out.printf(Locale.ROOT, "%-34s %10.0f/s %10.0f/s%n", "  creates per second", events / parallel,
-							events / serial);
+					printCreates(out, creates, events, connections);
 					out.println();
 					out.println("Liaison's download: discovery, sync-collection listing, calendar-multiget in batches of "
 							+ DavItemCollection.MULTIGET_BATCH + ", iCalendar parsed into items kept in memory;");
@@ -192,6 +206,149 @@ public class DavBenchmark implements Benchmark {
 			out.add(a.toData());
 		}
 		return out;
+	}
+
+	/** One row of the creates table: the same items by a serial PUT loop and over parallel connections. */
+	static final class CreateRow {
+		final String name;
+		int count;
+		double serial;
+		double parallel;
+		/** Server and Liaison (this JVM) CPU seconds in each phase. */
+		double serverCpuSerial;
+		double serverCpuParallel;
+		double clientCpuSerial;
+		double clientCpuParallel;
+		/** Mean milliseconds of a serial PUT among the first and the last tenth of the items. */
+		double firstTenthMs;
+		double lastTenthMs;
+		/** Connections the relay saw per create, or -1 without a relay. */
+		double connectionsPerCreate = -1;
+		String load;
+		String parallelPath;
+
+		CreateRow(String name) {
+			this.name = name;
+		}
+	}
+
+	private static CreateRow createRow(String name, DavAccount account, List<ItemData> items, int connections,
+			List<ProcessHandle> server, LatencyRelay relay, IProgressMonitor m) throws Exception {
+		CreateRow row = new CreateRow(name);
+		row.count = items.size();
+		row.load = loadAverage();
+		m.setTaskName("CalDAV benchmark: serial PUT loop, " + name);
+		DavItemCollection s = (DavItemCollection) account.createCollection(ItemKind.APPOINTMENT,
+				"serial " + UUID.randomUUID(), m);
+		int tenth = Math.max(1, items.size() / 10);
+		long firstNanos = 0;
+		long lastNanos = 0;
+		int before = relay == null ? 0 : relay.connections.get();
+		double server0 = cpuSeconds(server);
+		double client0 = cpuSeconds(List.of(ProcessHandle.current()));
+		long t0 = System.nanoTime();
+		for (int i = 0; i < items.size(); i++) {
+			check(m);
+			long a = System.nanoTime();
+			s.create(UUID.randomUUID(), items.get(i));
+			long took = System.nanoTime() - a;
+			if (i < tenth) {
+				firstNanos += took;
+			} else if (i >= items.size() - tenth) {
+				lastNanos += took;
+			}
+			m.worked(1);
+		}
+		row.serial = seconds(t0);
+		row.serverCpuSerial = cpuSeconds(server) - server0;
+		row.clientCpuSerial = cpuSeconds(List.of(ProcessHandle.current())) - client0;
+		row.firstTenthMs = firstNanos / 1e6 / tenth;
+		row.lastTenthMs = lastNanos / 1e6 / tenth;
+		if (relay != null) {
+			row.connectionsPerCreate = (relay.connections.get() - before) / (double) items.size();
+		}
+		m.setTaskName("CalDAV benchmark: parallel creates, " + name);
+		DavItemCollection p = (DavItemCollection) account.createCollection(ItemKind.APPOINTMENT,
+				"parallel " + UUID.randomUUID(), m);
+		server0 = cpuSeconds(server);
+		client0 = cpuSeconds(List.of(ProcessHandle.current()));
+		t0 = System.nanoTime();
+		createParallel(p, items, connections, m);
+		row.parallel = seconds(t0);
+		row.serverCpuParallel = cpuSeconds(server) - server0;
+		row.clientCpuParallel = cpuSeconds(List.of(ProcessHandle.current())) - client0;
+		row.parallelPath = p.url().getPath();
+		row.load += " / " + loadAverage();
+		return row;
+	}
+
+	private static void printCreates(PrintStream out, List<CreateRow> rows, int events, int connections) {
+		out.printf(Locale.ROOT, "creates: a serial PUT loop beside %d parallel connections (each into a new calendar)%n",
+				connections);
+		out.printf(Locale.ROOT, "%-36s %6s %10s %10s %8s %6s  %-17s %-17s %s%n", "", "items", "serial PUT", "parallel",
+				"speedup", "goal", "server CPU (cores)", "Liaison CPU (cores)", "load 1 min (start / end)");
+		for (CreateRow r : rows) {
+			out.printf(Locale.ROOT, "%-36s %6d %9.2fs %9.2fs %7.2fx %6s  %5.2f / %-9.2f %5.2f / %-9.2f %s%n", r.name, r.count,
+					r.serial, r.parallel, r.serial / r.parallel, ">= 4x", r.serverCpuSerial / r.serial,
+					r.serverCpuParallel / r.parallel, r.clientCpuSerial / r.serial, r.clientCpuParallel / r.parallel, r.load);
+		}
+		out.println("  (CPU: cores busy on average, serial / parallel; the relay runs in Liaison's JVM and counts there)");
+		for (CreateRow r : rows) {
+			out.printf(Locale.ROOT, "  %-34s serial PUT %.1f ms in the first tenth, %.1f ms in the last%s%n", r.name.trim(),
+					r.firstTenthMs, r.lastTenthMs, r.connectionsPerCreate < 0 ? ""
+							: String.format(Locale.ROOT, "; %.2f connections per create", r.connectionsPerCreate));
+		}
+		CreateRow local = rows.get(0);
+		out.println();
+		out.println("What bounds the 127.0.0.1 figure (the server, not Liaison):");
+		out.printf(Locale.ROOT, "- Radicale 3.1.8 takes a storage-wide write lock for every PUT and, inside it, checks the"
+				+ " new UID against every item of the calendar (has_uid over get_all, reading each item): a serial PUT"
+				+ " took %.1f ms in the first tenth and %.1f ms in the last, and that part cannot overlap;%n",
+				local.firstTenthMs, local.lastTenthMs);
+		out.printf(Locale.ROOT, "- Radicale's own server is one Python process (one core at a time under the GIL): %.2f"
+				+ " cores busy serially, %.2f in parallel, on a machine of %d cores shared with whatever else runs"
+				+ " (the load average);%n", local.serverCpuSerial / local.serial, local.serverCpuParallel / local.parallel,
+				Runtime.getRuntime().availableProcessors());
+		out.printf(Locale.ROOT, "- Liaison used %.2f cores in parallel: one HttpClient for all connections, no lock of its own"
+				+ " around a create, one iCalendar build and one parse per item; Radicale answers HTTP/1.0 and closes"
+				+ " every connection, so there is none to reuse.%n", local.clientCpuParallel / local.parallel);
+		for (CreateRow r : rows) {
+			if (r.connectionsPerCreate >= 0 && r.count == local.count) {
+				out.printf(Locale.ROOT, "- Latency hidden: the relay made the serial loop %.1f s longer (%.1f ms a create),"
+						+ " the parallel creates %.1f s (%.1f ms a create).%n", r.serial - local.serial,
+						(r.serial - local.serial) * 1000 / r.count, r.parallel - local.parallel,
+						(r.parallel - local.parallel) * 1000 / r.count);
+			}
+		}
+		out.println("Parallel connections exist to hide the round trips to a hosted server; they cannot shorten work a"
+				+ " server does one request at a time.");
+	}
+
+	/** CPU seconds (user + system) the processes used so far, from /proc (Linux); 0 elsewhere. */
+	static double cpuSeconds(List<ProcessHandle> processes) {
+		double ticks = 0;
+		for (ProcessHandle h : processes) {
+			try {
+				String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+				String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+				// after the command: state(0) ... utime(11) stime(12)
+				ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+			} catch (IOException | RuntimeException gone) {
+				// the process ended or this is no Linux
+			}
+		}
+		return ticks / CLOCK_TICKS;
+	}
+
+	/** Linux's USER_HZ, 100 on every common kernel. */
+	private static final double CLOCK_TICKS = 100;
+
+	private static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+		} catch (IOException e) {
+			return "?";
+		}
 	}
 
 	private static void createParallel(DavItemCollection c, List<ItemData> items, int connections, IProgressMonitor m)

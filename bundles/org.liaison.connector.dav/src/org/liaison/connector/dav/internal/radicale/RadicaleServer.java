@@ -46,13 +46,17 @@ public final class RadicaleServer implements AutoCloseable {
 
 	/** The radicale executable, or null when it is not installed. */
 	public static Path executable() {
+		return find("radicale");
+	}
+
+	private static Path find(String name) {
 		String path = System.getenv("PATH");
 		String dirs = (path == null ? "" : path) + File.pathSeparator + "/usr/bin" + File.pathSeparator + "/usr/local/bin";
 		for (String d : dirs.split(File.pathSeparator)) {
 			if (d.isEmpty()) {
 				continue;
 			}
-			Path p = Path.of(d, "radicale");
+			Path p = Path.of(d, name);
 			if (Files.isExecutable(p)) {
 				return p;
 			}
@@ -70,6 +74,32 @@ public final class RadicaleServer implements AutoCloseable {
 	 * openssl for this run (as a small office server would have: not trusted until pinned).
 	 */
 	public static RadicaleServer start(String user, boolean tls) throws IOException {
+		return start(user, tls, 0);
+	}
+
+	/** What to tell someone whose machine has no gunicorn, for {@link #startMultiProcess}. */
+	public static final String GUNICORN_HINT = "gunicorn is not installed: `sudo apt-get install gunicorn` "
+			+ "(or `./liaison test`, which installs every test server)";
+
+	/**
+	 * Starts Radicale as a WSGI application in {@code workers} gunicorn worker processes (Debian
+	 * {@code gunicorn}) on plain HTTP: several requests are served at once on several cores, where
+	 * Radicale's own server is one Python process. Its storage lock is a file lock, so the workers
+	 * share one storage safely.
+	 */
+	public static RadicaleServer startMultiProcess(String user, int workers) throws IOException {
+		if (gunicorn() == null) {
+			throw new IllegalStateException(GUNICORN_HINT);
+		}
+		return start(user, false, workers);
+	}
+
+	/** The gunicorn executable, or null when it is not installed. */
+	public static Path gunicorn() {
+		return find("gunicorn");
+	}
+
+	private static RadicaleServer start(String user, boolean tls, int workers) throws IOException {
 		Path exe = executable();
 		if (exe == null) {
 			throw new IllegalStateException(INSTALL_HINT);
@@ -111,7 +141,12 @@ public final class RadicaleServer implements AutoCloseable {
 				level = warning
 				""".formatted(port, ssl, dir.resolve("users"), dir.resolve("collections"));
 		Files.writeString(dir.resolve("config"), config);
-		ProcessBuilder pb = new ProcessBuilder(exe.toString(), "--config", dir.resolve("config").toString());
+		ProcessBuilder pb = workers > 0
+				? new ProcessBuilder(gunicorn().toString(), "--workers", Integer.toString(workers), "--bind",
+						"127.0.0.1:" + port, "--error-logfile", "-", "radicale")
+				: new ProcessBuilder(exe.toString(), "--config", dir.resolve("config").toString());
+		// the WSGI application finds its config here
+		pb.environment().put("RADICALE_CONFIG", dir.resolve("config").toString());
 		pb.redirectErrorStream(true);
 		pb.redirectOutput(dir.resolve("radicale.log").toFile());
 		Process p = pb.start();
@@ -193,6 +228,14 @@ public final class RadicaleServer implements AutoCloseable {
 
 	public int port() {
 		return port;
+	}
+
+	/** The server's processes (gunicorn's master and workers, or the one Radicale), for CPU figures. */
+	public List<ProcessHandle> processes() {
+		List<ProcessHandle> all = new java.util.ArrayList<>();
+		all.add(process.toHandle());
+		process.descendants().forEach(all::add);
+		return all;
 	}
 
 	public String user() {
