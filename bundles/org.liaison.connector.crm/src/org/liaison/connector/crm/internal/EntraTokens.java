@@ -17,11 +17,15 @@ import org.liaison.api.crm.CrmException;
 import org.liaison.api.crm.CrmException.Kind;
 import org.liaison.api.security.SecretStore;
 import org.liaison.api.security.SecretStoreException;
+import org.liaison.api.security.TrustService;
 
 /**
  * Microsoft Entra ID tokens for a real Dynamics 365 organization through MSAL4J: silently from the
  * token cache (kept in secure storage) when it can, else by the device code flow, the user entering
- * the shown code in a browser on any device.
+ * the shown code in a browser on any device. TLS to the authority goes through {@link TrustService}
+ * (so a pinned self-signed authority, such as the reference server's, is accepted). An authority
+ * outside Microsoft's clouds (the reference server) is used as given: no instance discovery, no
+ * authority validation.
  */
 final class EntraTokens implements Tokens {
 
@@ -29,13 +33,22 @@ final class EntraTokens implements Tokens {
 	private final Set<String> scopes;
 	private final PublicClientApplication app;
 
-	EntraTokens(CrmAuth.EntraDeviceCode auth, URI serviceRoot, SecretStore secrets) throws CrmException {
+	EntraTokens(CrmAuth.EntraDeviceCode auth, URI serviceRoot, SecretStore secrets, TrustService trust)
+			throws CrmException {
 		this.auth = auth;
 		this.scopes = auth.scopes().isEmpty()
 				? Set.of(serviceRoot.getScheme() + "://" + serviceRoot.getAuthority() + "/.default")
 				: auth.scopes();
 		try {
 			PublicClientApplication.Builder b = PublicClientApplication.builder(auth.clientId()).authority(auth.authority());
+			URI authority = URI.create(auth.authority());
+			if (!microsoft(authority.getHost())) {
+				b.instanceDiscovery(false).validateAuthority(false);
+			}
+			if (trust != null) {
+				int port = authority.getPort() > 0 ? authority.getPort() : 443;
+				b.sslSocketFactory(trust.sslContext(authority.getHost(), port).getSocketFactory());
+			}
 			if (auth.tokenCacheKey() != null && secrets != null) {
 				b.setTokenCacheAccessAspect(new SecureCache(secrets, auth.tokenCacheKey()));
 			}
@@ -52,7 +65,9 @@ final class EntraTokens implements Tokens {
 			IAuthenticationResult r = null;
 			Set<IAccount> accounts = app.getAccounts().join();
 			if (!accounts.isEmpty()) {
-				SilentParameters.SilentParametersBuilder sp = SilentParameters.builder(scopes, accounts.iterator().next());
+				// the authority as configured: MSAL's cache keeps its host without the port
+				SilentParameters.SilentParametersBuilder sp = SilentParameters.builder(scopes, accounts.iterator().next())
+						.authorityUrl(auth.authority());
 				if (refresh) {
 					sp.forceRefresh(true);
 				}
@@ -71,6 +86,13 @@ final class EntraTokens implements Tokens {
 			Throwable c = e.getCause() == null ? e : e.getCause();
 			throw new CrmException(Kind.UNAUTHORIZED, "Microsoft Entra ID sign-in failed: " + c.getMessage(), c);
 		}
+	}
+
+	/** Whether a host is one of Microsoft Entra ID's sign-in hosts (public and national clouds). */
+	static boolean microsoft(String host) {
+		String h = host == null ? "" : host.toLowerCase(java.util.Locale.ROOT);
+		return h.endsWith("microsoftonline.com") || h.endsWith("microsoftonline.us") || h.endsWith("chinacloudapi.cn")
+				|| h.equals("login.windows.net");
 	}
 
 	/** MSAL's token cache, serialized into secure storage (never a plain file). */

@@ -54,7 +54,7 @@ public class WebApiCrmConnector implements CrmConnector {
 		Tokens tokens = switch (endpoint.auth()) {
 			case CrmAuth.Password p -> new OAuthTokens(http, json, p, endpoint.limits().timeout());
 			case CrmAuth.ClientCredentials c -> new OAuthTokens(http, json, c, endpoint.limits().timeout());
-			case CrmAuth.EntraDeviceCode d -> new EntraTokens(d, root, secrets);
+			case CrmAuth.EntraDeviceCode d -> new EntraTokens(d, root, secrets, trust);
 		};
 		WebApiClient client = new WebApiClient(root, http, json, tokens, endpoint.limits());
 		try {

@@ -22,8 +22,9 @@ import org.liaison.crm.server.internal.Http.Req;
 import org.liaison.crm.server.internal.Http.Res;
 
 /**
- * OAuth2 for the reference server: a token endpoint with the password, client-credentials and
- * refresh-token grants, opaque bearer tokens checked on every call. Passwords and client secrets are
+ * OAuth2 for the reference server: a token endpoint with the password, client-credentials,
+ * refresh-token and device-code grants (the last as Microsoft Entra ID speaks it, see
+ * {@link DeviceLogin}), opaque bearer tokens checked on every call. Passwords and client secrets are
  * kept only as salted PBKDF2 hashes; refresh tokens only as SHA-256 hashes; access tokens only in
  * memory (a restart signs every client out to its refresh token).
  */
@@ -42,6 +43,7 @@ final class Auth {
 	private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 	private final Map<String, long[]> failures = new ConcurrentHashMap<>();
 	volatile long accessMillis = 3600_000;
+	final DeviceLogin devices = new DeviceLogin(this);
 
 	Auth(Db db) {
 		this.db = db;
@@ -117,14 +119,7 @@ final class Auth {
 		if (ct == null || !ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
 			return oauthError(400, "invalid_request", "The token request must be application/x-www-form-urlencoded");
 		}
-		Map<String, String> form = new LinkedHashMap<>();
-		for (String part : new String(req.body(), StandardCharsets.UTF_8).split("&")) {
-			int eq = part.indexOf('=');
-			if (eq > 0) {
-				form.put(URLDecoder.decode(part.substring(0, eq), StandardCharsets.UTF_8),
-						URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
-			}
-		}
+		Map<String, String> form = form(req);
 		String grant = form.get("grant_type");
 		if (grant == null) {
 			return oauthError(400, "invalid_request", "grant_type is missing");
@@ -133,9 +128,24 @@ final class Auth {
 			case "password" -> password(form);
 			case "client_credentials" -> clientCredentials(form);
 			case "refresh_token" -> refresh(form);
+			// MSAL sends the short name, RFC 8628 the URN
+			case "device_code", "urn:ietf:params:oauth:grant-type:device_code" -> devices.redeem(form);
 			default -> oauthError(400, "unsupported_grant_type", "The grant type '" + grant
-					+ "' is not supported (password, client_credentials, refresh_token)");
+					+ "' is not supported (password, client_credentials, refresh_token, device_code)");
 		};
+	}
+
+	/** An application/x-www-form-urlencoded body. */
+	static Map<String, String> form(Req req) {
+		Map<String, String> form = new LinkedHashMap<>();
+		for (String part : new String(req.body(), StandardCharsets.UTF_8).split("&")) {
+			int eq = part.indexOf('=');
+			if (eq > 0) {
+				form.put(URLDecoder.decode(part.substring(0, eq), StandardCharsets.UTF_8),
+						URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
+			}
+		}
+		return form;
 	}
 
 	private Res password(Map<String, String> form) throws SQLException {
@@ -144,10 +154,22 @@ final class Auth {
 		if (user == null || pw == null) {
 			return oauthError(400, "invalid_request", "The password grant needs username and password");
 		}
+		Object who = authenticate(user, pw.toCharArray());
+		if (who instanceof String refused) {
+			return oauthError(400, "invalid_grant", refused);
+		}
+		return issue((Principal) who, form.get("client_id"), true, form.get("scope"));
+	}
+
+	/**
+	 * Checks a user's password (with the lockout after repeated failures): the {@link Principal}, or
+	 * a sentence saying why not.
+	 */
+	Object authenticate(String user, char[] pw) throws SQLException {
 		String key = user.toLowerCase(java.util.Locale.ROOT);
 		long[] f = failures.get(key);
 		if (f != null && f[0] >= LOCKOUT_FAILURES && System.currentTimeMillis() - f[1] < LOCKOUT_MILLIS) {
-			return oauthError(400, "invalid_grant", "Too many failed sign-ins for " + user + "; try again in a minute");
+			return "Too many failed sign-ins for " + user + "; try again in a minute";
 		}
 		Principal who;
 		try (Tx tx = db.begin()) {
@@ -158,9 +180,9 @@ final class Auth {
 				ps.setString(1, user);
 				try (ResultSet rs = ps.executeQuery()) {
 					if (rs.next() && rs.getString(3) != null
-							&& verify(pw.toCharArray(), rs.getString(2), rs.getString(3), rs.getInt(4))) {
+							&& verify(pw, rs.getString(2), rs.getString(3), rs.getInt(4))) {
 						if (rs.getBoolean(6)) {
-							return oauthError(400, "invalid_grant", "The user " + user + " is disabled");
+							return "The user " + user + " is disabled";
 						}
 						who = new Principal(rs.getString(1), rs.getString(7), rs.getBoolean(5));
 					}
@@ -171,10 +193,10 @@ final class Auth {
 		if (who == null) {
 			failures.compute(key, (k, v) -> v == null ? new long[] { 1, System.currentTimeMillis() }
 					: new long[] { v[0] + 1, System.currentTimeMillis() });
-			return oauthError(400, "invalid_grant", "The user name or password is incorrect");
+			return "The user name or password is incorrect";
 		}
 		failures.remove(key);
-		return issue(who, form.get("client_id"), true);
+		return who;
 	}
 
 	private Res clientCredentials(Map<String, String> form) throws SQLException {
@@ -199,7 +221,7 @@ final class Auth {
 		if (who == null) {
 			return oauthError(401, "invalid_client", "The client id or secret is incorrect");
 		}
-		return issue(who, id, false);
+		return issue(who, id, false, null);
 	}
 
 	private Res refresh(Map<String, String> form) throws SQLException {
@@ -232,10 +254,14 @@ final class Auth {
 		if (who == null) {
 			return oauthError(400, "invalid_grant", "The refresh token is unknown, used or expired; sign in again");
 		}
-		return issue(who, client, true);
+		return issue(who, client, true, form.get("scope"));
 	}
 
-	private Res issue(Principal who, String clientId, boolean withRefresh) throws SQLException {
+	/**
+	 * Issues tokens; a request whose scope asks for {@code openid} (as MSAL's do) also gets an ID token
+	 * and Entra's {@code client_info}, from which MSAL keeps the signed-in account.
+	 */
+	Res issue(Principal who, String clientId, boolean withRefresh, String scope) throws SQLException {
 		String access = newSecret();
 		sessions.put(sha256(access), new Session(who, System.currentTimeMillis() + accessMillis));
 		String refresh = null;
@@ -262,6 +288,11 @@ final class Auth {
 			g.writeNumberField("expires_in", accessMillis / 1000);
 			if (r != null) {
 				g.writeStringField("refresh_token", r);
+			}
+			if (scope != null && java.util.Arrays.asList(scope.split(" ")).contains("openid")) {
+				g.writeStringField("scope", scope);
+				g.writeStringField("id_token", DeviceLogin.idToken(who, clientId));
+				g.writeStringField("client_info", DeviceLogin.clientInfo(who));
 			}
 			g.writeEndObject();
 		}));

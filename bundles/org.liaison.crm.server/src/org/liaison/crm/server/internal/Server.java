@@ -169,6 +169,14 @@ final class Server implements CrmServer.Running {
 		if (rawPath.equals(TOKEN_PATH)) {
 			return store.auth.token(new Req(method, rawPath, ex.getRequestURI().getRawQuery(), headers, body));
 		}
+		if (DeviceLogin.isEndpoint(rawPath)) {
+			String base = token.toString().substring(0, token.toString().length() - TOKEN_PATH.length());
+			return store.auth.devices.endpoint(new Req(method, rawPath, ex.getRequestURI().getRawQuery(), headers, body),
+					base);
+		}
+		if (rawPath.equals(DeviceLogin.PAGE)) {
+			return store.auth.devices.page(new Req(method, rawPath, ex.getRequestURI().getRawQuery(), headers, body));
+		}
 		String apiPath = CrmServer.API_PATH;
 		if (!rawPath.startsWith(apiPath) && !rawPath.equals(apiPath.substring(0, apiPath.length() - 1))) {
 			throw new ApiError(404, ApiError.UNSUPPORTED, "Not found: " + rawPath + " (the Web API is at " + apiPath
