@@ -17,7 +17,7 @@ public final class SyncBatch {
 
 	/** One write. */
 	public sealed interface Op permits PutStatus, RemoveStatus, JournalState, PutToken, AddHistory, AddTombstone,
-			Quarantine, Release, PutConflict, ConflictState, ForgetDoneJournal {
+			Quarantine, Release, EndQuarantine, PutConflict, ConflictState, ForgetDoneJournal {
 	}
 
 	/** Inserts or replaces the status row of {@code status.ident()}. */
@@ -49,6 +49,13 @@ public final class SyncBatch {
 	 * change listing would not report an item that did not change).
 	 */
 	public record Release(String pairId, Side side, String href) implements Op {
+	}
+
+	/**
+	 * Ends an item's quarantine because a newer version of it synced (the version that could not be
+	 * taken in is gone from its side). Unlike {@link Release}, the side's listing stays incremental.
+	 */
+	public record EndQuarantine(String pairId, Side side, String href) implements Op {
 	}
 
 	/**
@@ -102,6 +109,10 @@ public final class SyncBatch {
 
 	public SyncBatch release(String pairId, Side side, String href) {
 		return add(new Release(pairId, side, href));
+	}
+
+	public SyncBatch endQuarantine(String pairId, Side side, String href) {
+		return add(new EndQuarantine(pairId, side, href));
 	}
 
 	public SyncBatch conflict(ConflictRecord conflict) {

@@ -900,6 +900,14 @@ final class SyncStateTables implements SyncStateStore {
 						s.setString(2, side(r.side()));
 					});
 				}
+				case SyncBatch.EndQuarantine q -> {
+					int p = pair(c, q.pairId(), true);
+					now("DELETE FROM SYNC_QUARANTINE WHERE PAIR = ? AND SIDE = ? AND HREF = ?", s -> {
+						s.setInt(1, p);
+						s.setString(2, side(q.side()));
+						s.setString(3, q.href());
+					});
+				}
 				case SyncBatch.PutConflict pc -> putConflict(pc.conflict());
 				case SyncBatch.ConflictState cs -> {
 					PreparedStatement s = stmt("UPDATE SYNC_CONFLICT SET STATE = ?,"

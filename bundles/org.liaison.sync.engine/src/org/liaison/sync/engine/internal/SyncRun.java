@@ -82,6 +82,8 @@ public final class SyncRun {
 	/** Some item was left for the next run: keep the old tokens so that it is listed again. */
 	private boolean incomplete;
 	private final java.util.Set<String> quarantinedThisRun = new java.util.HashSet<>();
+	/** Per side, items in quarantine at another version, by href: the version listed in this run, the quarantined one. */
+	private final Map<Side, Map<String, String[]>> quarantineRetried = new EnumMap<>(Side.class);
 
 	/** Mutable counts of one side. */
 	private static final class Counter {
@@ -108,6 +110,7 @@ public final class SyncRun {
 		this.retry = new Retry(this.settings, this.monitor);
 		for (Side s : Side.values()) {
 			counts.put(s, new Counter());
+			quarantineRetried.put(s, new HashMap<>());
 		}
 	}
 
@@ -191,12 +194,48 @@ public final class SyncRun {
 				}
 			}
 			b.forgetDoneJournal(pairId);
+			settleQuarantine(b, started);
 			state.apply(b);
 		}
 		state.clearStage(pairId);
 		if (!dry()) {
 			state.endRun(new RunRecord(runId, pairId, started, Instant.now(), false, counts.get(Side.CRM).freeze(),
 					counts.get(Side.MAILBOX).freeze(), outcome));
+		}
+	}
+
+	/**
+	 * Ends the quarantine of items whose newer version synced: the entry was kept for a version that
+	 * could not be taken in, the item changed on its side since, and its status holds the version
+	 * listed now, or was written in this run past the quarantined one (a write-back may have changed
+	 * the version again). An item quarantined again in this run keeps its new entry; one whose new
+	 * version failed for now keeps the old entry.
+	 */
+	private void settleQuarantine(SyncBatch b, Instant started) throws StoreException {
+		for (Side s : Side.values()) {
+			Map<String, String[]> retried = quarantineRetried.get(s);
+			if (retried.isEmpty()) {
+				continue;
+			}
+			Map<String, SyncStatus> now = state.statusByHref(pairId, s, retried.keySet());
+			Map<String, String> stillQuarantined = state.quarantinedVersions(pairId, s);
+			for (Map.Entry<String, String[]> e : retried.entrySet()) {
+				SyncStatus st = now.get(e.getKey());
+				String listed = e.getValue()[0];
+				String bad = e.getValue()[1];
+				if (st == null || st.side(s) == null || !bad.equals(stillQuarantined.get(e.getKey()))) {
+					continue;
+				}
+				String version = st.side(s).version();
+				boolean writtenNow = st.synced() != null && !st.synced().isBefore(started) && !bad.equals(version);
+				if (listed.equals(version) || writtenNow) {
+					b.endQuarantine(pairId, s, e.getKey());
+					b.history(new HistoryEntry(runId, Instant.now(), pairId, st.ident(), s, Action.NOTHING,
+							"out of quarantine: the version that could not be taken in was replaced in "
+									+ Planner.name(s) + " by one that synced",
+							e.getKey()));
+				}
+			}
 		}
 	}
 
@@ -230,6 +269,14 @@ public final class SyncRun {
 		final Map<String, Removal> removed = new LinkedHashMap<>();
 		final List<String> released = new ArrayList<>();
 		int seenCount;
+
+		/** Notes an item in quarantine at another version than the one listed now (see {@link #settleQuarantine}). */
+		private void noteQuarantined(String href, String version) {
+			String q = quarantined.get(href);
+			if (q != null && !q.equals(version)) {
+				quarantineRetried.get(side).put(href, new String[] { version, q });
+			}
+		}
 
 		/** For a full listing: what is unchanged, without asking the store item by item. */
 		Fingerprints fingerprints;
@@ -269,6 +316,7 @@ public final class SyncRun {
 					// unchanged items (most of a full listing) are told by their fingerprints
 					for (var it = present.entrySet().iterator(); it.hasNext();) {
 						var e = it.next();
+						noteQuarantined(e.getKey(), e.getValue());
 						long row = fingerprints.unchanged(e.getKey(), e.getValue());
 						if (row >= 0) {
 							if (!seen.get((int) row)) {
@@ -287,6 +335,7 @@ public final class SyncRun {
 				Map<String, SyncStatus> known = state.statusByHref(pairId, side, hrefs);
 				List<StagedItem> stage = new ArrayList<>();
 				for (Map.Entry<String, String> e : present.entrySet()) {
+					noteQuarantined(e.getKey(), e.getValue());
 					SyncStatus st = known.get(e.getKey());
 					if (st != null && !seen.get((int) st.rowId())) {
 						seen.set((int) st.rowId());

@@ -464,8 +464,9 @@ class EngineScenarioTest {
 		p.mailbox.userEdit(bad, EnginePair.contact("Fixed", "Now"));
 		SyncReport fixed = p.run();
 		assertEquals(1, fixed.crm().created());
-		assertTrue(p.state().quarantine(p.id).size() <= 1);
+		assertEquals(List.of(), p.state().quarantine(p.id), "the fixed item is out of quarantine");
 		assertEquals(2, p.all(Side.CRM).size());
+		assertNoop(p.run());
 	}
 
 	@Test
@@ -478,6 +479,19 @@ class EngineScenarioTest {
 		assertEquals(1, r.crm().created());
 		assertEquals(1, r.mailbox().quarantined());
 		assertEquals(1, p.state().quarantine(p.id).size());
+		assertNoop(p.run());
+
+		// the user mends the contact in the mailbox: it syncs, and its quarantine entry ends
+		UUID refused = p.all(Side.MAILBOX).keySet().stream()
+				.filter(id -> "Refused".equals(p.get(Side.MAILBOX, id).get(Contact.FIRST_NAME))).findFirst().orElseThrow();
+		p.edit(Side.MAILBOX, refused, d -> d.with(Contact.FIRST_NAME, "Accepted"));
+		SyncReport mended = p.run();
+		assertEquals(1, mended.crm().created(), mended.toString());
+		assertEquals(List.of(), p.state().quarantine(p.id), "a mended item leaves quarantine");
+		assertTrue(p.state().history(p.id, refused, 20).stream()
+				.anyMatch(h -> h.reason() != null && h.reason().startsWith("out of quarantine")),
+				"the history says it left quarantine");
+		assertConverged(p);
 		assertNoop(p.run());
 	}
 
