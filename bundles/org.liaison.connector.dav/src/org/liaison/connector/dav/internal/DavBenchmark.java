@@ -176,7 +176,7 @@ public class DavBenchmark implements Benchmark {
 					out.printf(Locale.ROOT, "%-34s %12s %11.3fs%n", "  of which vdirsyncer discover", "", vDiscover);
 					out.printf(Locale.ROOT, "%-34s %12s %11.3fs%n", "  (vdirsyncer process start alone)", "", start);
 					out.println();
-					printCreates(out, creates, events, connections);
+					printCreates(out, creates, connections, fsyncMillis(dir));
 					out.println();
 					out.println("Liaison's download: discovery, sync-collection listing, calendar-multiget in batches of "
 							+ DavItemCollection.MULTIGET_BATCH + ", iCalendar parsed into items kept in memory;");
@@ -282,7 +282,7 @@ public class DavBenchmark implements Benchmark {
 		return row;
 	}
 
-	private static void printCreates(PrintStream out, List<CreateRow> rows, int events, int connections) {
+	private static void printCreates(PrintStream out, List<CreateRow> rows, int connections, double fsyncMillis) {
 		out.printf(Locale.ROOT, "creates: a serial PUT loop beside %d parallel connections (each into a new calendar)%n",
 				connections);
 		out.printf(Locale.ROOT, "%-36s %6s %10s %10s %8s %6s  %-17s %-17s %s%n", "", "items", "serial PUT", "parallel",
@@ -305,10 +305,19 @@ public class DavBenchmark implements Benchmark {
 				+ " new UID against every item of the calendar (has_uid over get_all, reading each item): a serial PUT"
 				+ " took %.1f ms in the first tenth and %.1f ms in the last, and that part cannot overlap;%n",
 				local.firstTenthMs, local.lastTenthMs);
-		out.printf(Locale.ROOT, "- Radicale's own server is one Python process (one core at a time under the GIL): %.2f"
-				+ " cores busy serially, %.2f in parallel, on a machine of %d cores shared with whatever else runs"
-				+ " (the load average);%n", local.serverCpuSerial / local.serial, local.serverCpuParallel / local.parallel,
-				Runtime.getRuntime().availableProcessors());
+		double busy = local.serverCpuParallel / local.parallel;
+		out.printf(Locale.ROOT, "- Radicale's own server is one Python process, so at most one core under the GIL; it was"
+				+ " %.2f cores busy serially and %.2f in parallel (%d cores here, load average beside each row)%s;%n",
+				local.serverCpuSerial / local.serial, busy, Runtime.getRuntime().availableProcessors(),
+				busy < 0.8 ? ": short of a core, so the rest of the locked time is waiting, for its fsyncs (6 a PUT,"
+						+ " strace; " + String.format(Locale.ROOT, "%.2f ms each here now", fsyncMillis) + ") and for a CPU on a"
+						+ " busy machine" : "");
+		CreateRow multi = rows.stream().filter(r -> r.name.contains("gunicorn")).findFirst().orElse(null);
+		if (multi != null) {
+			out.printf(Locale.ROOT, "- more processes do not lift it: with gunicorn the serial loop took %.0f s and the parallel"
+					+ " creates %.0f s (%.2fx), as the storage lock is a file lock shared by every process;%n", multi.serial,
+					multi.parallel, multi.serial / multi.parallel);
+		}
 		out.printf(Locale.ROOT, "- Liaison used %.2f cores in parallel: one HttpClient for all connections, no lock of its own"
 				+ " around a create, one iCalendar build and one parse per item; Radicale answers HTTP/1.0 and closes"
 				+ " every connection, so there is none to reuse.%n", local.clientCpuParallel / local.parallel);
@@ -338,6 +347,27 @@ public class DavBenchmark implements Benchmark {
 			}
 		}
 		return ticks / CLOCK_TICKS;
+	}
+
+	/** Milliseconds to write and fsync a small file in {@code dir}, as a DAV server does for every item. */
+	static double fsyncMillis(Path dir) {
+		byte[] data = new byte[2048];
+		int n = 50;
+		long t0 = System.nanoTime();
+		try {
+			for (int i = 0; i < n; i++) {
+				Path f = dir.resolve("fsync-probe-" + i);
+				try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(f,
+						java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+					c.write(java.nio.ByteBuffer.wrap(data));
+					c.force(true);
+				}
+				Files.delete(f);
+			}
+		} catch (IOException e) {
+			return Double.NaN;
+		}
+		return (System.nanoTime() - t0) / 1e6 / n;
 	}
 
 	/** Linux's USER_HZ, 100 on every common kernel. */
