@@ -4,7 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,6 +65,16 @@ final class Copier {
 	private ExecutorService tracker;
 	private final Map<OfflineEntity, Future<String>> tracking = new EnumMap<>(OfflineEntity.class);
 	/**
+	 * The references held by the rows this run stored, while those rows are all the copy holds (it was empty
+	 * when the run began, every row stored was new, nothing was refreshed or dropped): the references pass
+	 * then takes them from here instead of reading the whole table. Null: it reads the table.
+	 */
+	private Set<String> storedRefs;
+	/** The newest outbox entry when the run began (offline work during the run also makes the pass read the table). */
+	private long outboxAtStart;
+	/** Beyond this many distinct references, they are read from the table rather than held in memory. */
+	private static final int REFS_HELD = 250_000;
+	/**
 	 * Where the run's time went, in nanoseconds: [0] waiting for pages, [1] converting, [2] storing, [3] starting
 	 * change tracking, [4] delta refreshes, [5] the references pass; [6] and [7] the CPU time this thread spent
 	 * converting and storing (the rest of the wall time went to other threads and processes, and to the disk).
@@ -100,11 +112,19 @@ final class Copier {
 			monitor.beginTask("Going offline", expected > 0 ? (int) Math.min(Integer.MAX_VALUE, expected)
 					: IProgressMonitor.UNKNOWN);
 			boolean changed = dropped;
+			if (!t.read(t::anyRecord)) {
+				storedRefs = new HashSet<>();
+				outboxAtStart = t.read(t::lastEntry);
+			}
 			startTracking(states);
 			for (int i = 0; i < states.size(); i++) {
 				EntityState st = states.get(i);
 				if (st.initialCopy()) {
-					states.set(i, copy(st));
+					EntityState after = null;
+					for (int j = i + 1; j < states.size() && after == null; j++) {
+						after = states.get(j).initialCopy() ? states.get(j) : null;
+					}
+					states.set(i, copy(st, after));
 					changed = true;
 				}
 			}
@@ -217,28 +237,27 @@ final class Copier {
 		return new CrmQuery(Catalog.select(e), filter, null, null, Catalog.expand(e), false);
 	}
 
-	/** The first copy of one type, from its saved position. */
-	private EntityState copy(EntityState start) throws CrmException, StoreException {
-		OfflineEntity e = start.entity();
-		EntityState st = start;
-		if (st.deltaLink() == null) {
-			monitor.subTask(e.entitySet() + ": starting change tracking");
-			long k0 = System.nanoTime();
-			Future<String> started = tracking.remove(e);
-			String link = started != null ? await(started)
-					: client.changes(e.entitySet(), List.of(e.key()), null, IGNORE, monitor);
-			nanos[3] += System.nanoTime() - k0;
-			EntityState withLink = new EntityState(e, true, st.filter(), st.usedFilter(), st.gen(), true, null, link, 0,
-					st.expected(), null, st.refreshedAt());
-			t.write(c -> {
-				t.putEntityState(c, withLink);
-				return null;
-			});
-			st = withLink;
-			hook.step("tracking");
+	/** A type's first page, read from its saved position once its delta link is taken. */
+	private record Start(String link, Converted first, long linkNanos) {
+	}
+
+	/** The first page of the type whose copy comes next, read while this type's last page is stored. */
+	private Future<Start> upcoming;
+	private OfflineEntity upcomingType;
+
+	/**
+	 * Reads a type's first page (on any thread): after its delta link (taken by the tracking thread, or here
+	 * when it has none yet), so a change made during the copy is in the refresh that follows.
+	 */
+	private Start start(EntityState st, Future<String> tracked, IProgressMonitor m) throws CrmException {
+		OfflineEntity e = st.entity();
+		String link = st.deltaLink();
+		long k0 = System.nanoTime();
+		if (link == null) {
+			link = tracked != null ? await(tracked) : client.changes(e.entitySet(), List.of(e.key()), null, IGNORE, m);
 		}
+		long k = System.nanoTime() - k0;
 		CrmPage page;
-		long q0 = System.nanoTime();
 		if (st.nextLink() != null) {
 			try {
 				page = client.next(new CrmPage(e.entitySet(), List.of(), st.nextLink(), -1));
@@ -252,12 +271,64 @@ final class Copier {
 		} else {
 			page = client.query(e.entitySet(), query(e, st.usedFilter()).withCount());
 		}
-		nanos[0] += System.nanoTime() - q0;
+		return new Start(link, convert(e, page), k);
+	}
+
+	/**
+	 * {@link #start} of {@code st} on another thread: the prefetch thread for a type copied now, the tracking
+	 * thread for the type copied next (after the delta links it was given, so it waits for none, and beside
+	 * the pages being prefetched).
+	 */
+	private Future<Start> startAhead(EntityState st, boolean now) {
+		Future<String> tracked = tracking.remove(st.entity());
+		IProgressMonitor cancelOnly = new NullProgressMonitor() {
+			@Override
+			public boolean isCanceled() {
+				return monitor.isCanceled();
+			}
+		};
+		if (!now && tracker == null) {
+			tracker = daemon("liaison-offline-tracking");
+		}
+		return (now ? ahead : tracker).submit(() -> start(st, tracked, cancelOnly));
+	}
+
+	/**
+	 * The first copy of one type, from its saved position; {@code after} is the type copied next (its first
+	 * page is read while this type's last one is stored), or null.
+	 */
+	private EntityState copy(EntityState start, EntityState after) throws CrmException, StoreException {
+		OfflineEntity e = start.entity();
+		EntityState st = start;
+		if (st.deltaLink() == null) {
+			monitor.subTask(e.entitySet() + ": starting change tracking");
+		}
+		Future<Start> begun = upcomingType == e ? upcoming : null;
+		upcoming = null;
+		upcomingType = null;
+		long q0 = System.nanoTime();
+		Start first = await(begun != null ? begun : startAhead(st, true));
+		long waited = System.nanoTime() - q0;
+		// the part of the wait spent on the delta link counts as starting change tracking
+		long onLink = Math.min(waited, first.linkNanos());
+		nanos[3] += onLink;
+		nanos[0] += waited - onLink;
+		if (st.deltaLink() == null) {
+			EntityState withLink = new EntityState(e, true, st.filter(), st.usedFilter(), st.gen(), true, null,
+					first.link(), 0, st.expected(), null, st.refreshedAt());
+			t.write(c -> {
+				t.putEntityState(c, withLink);
+				return null;
+			});
+			st = withLink;
+			hook.step("tracking");
+		}
+		Converted converted = first.first();
+		CrmPage page = converted.page();
 		long expected = page.count() >= 0 ? page.count() : st.expected();
 		// a type with no rows yet: its pages hold each record once, so they are inserted without looking
 		boolean fresh = !t.read(c -> t.any(c, e));
 		long done = st.copied();
-		Converted converted = convert(e, page);
 		while (converted != null) {
 			page = converted.page();
 			List<Fetched> rows = converted.rows();
@@ -266,8 +337,14 @@ final class Copier {
 			nanos[6] += converted.cpu();
 			String next = page.nextLink();
 			CrmPage current = page;
-			// the next page is read and converted on the prefetch thread while this one is stored
+			// the next page is read and converted on the prefetch thread while this one is stored; the next
+			// type's first page is read meanwhile, from this type's first page on (its first query can take
+			// the server longer than storing a small type's pages)
 			Future<Converted> following = next == null ? null : ahead.submit(() -> convert(e, client.next(current)));
+			if (after != null && upcomingType != after.entity()) {
+				upcoming = startAhead(after, false);
+				upcomingType = after.entity();
+			}
 			done += rows.size();
 			EntityState now = new EntityState(e, true, st.filter(), st.usedFilter(), st.gen(), next != null, next,
 					st.deltaLink(), done, expected, next == null ? clock.instant() : null, st.refreshedAt());
@@ -277,24 +354,23 @@ final class Copier {
 			// at 5,000); the paging position goes with the page's last rows, so a crash in between reads the
 			// page again and puts its first rows a second time, as updates
 			int from = 0;
+			boolean allNew = true;
 			for (; rows.size() - from > TX_ROWS; from += TX_ROWS) {
 				List<Fetched> part = rows.subList(from, from + TX_ROWS);
-				t.write(c -> {
-					t.putFetched(c, e, Scope.FILTER, now.gen(), part, fresh);
-					return null;
-				});
+				allNew &= t.write(c -> t.putFetched(c, e, Scope.FILTER, now.gen(), part, fresh));
 			}
 			List<Fetched> last = rows.subList(from, rows.size());
-			t.write(c -> {
-				t.putFetched(c, e, Scope.FILTER, now.gen(), last, fresh);
+			allNew &= t.write(c -> {
+				boolean lastNew = t.putFetched(c, e, Scope.FILTER, now.gen(), last, fresh);
 				t.putEntityState(c, now);
 				if (now.nextLink() == null && !fresh) {
 					// records of the type's older copies that this one did not bring again (a type copied
 					// into an empty table has none)
 					t.demoteStale(c, e, now.gen());
 				}
-				return null;
+				return lastNew;
 			});
+			holdRefs(rows, allNew);
 			nanos[2] += System.nanoTime() - p0;
 			nanos[7] += CPU.getCurrentThreadCpuTime() - pc0;
 			st = now;
@@ -306,6 +382,9 @@ final class Copier {
 				if (following != null) {
 					following.cancel(true);
 				}
+				if (upcoming != null) {
+					upcoming.cancel(true);
+				}
 				throw new OperationCanceledException();
 			}
 			long w0 = System.nanoTime();
@@ -313,6 +392,27 @@ final class Copier {
 			nanos[0] += System.nanoTime() - w0;
 		}
 		return st;
+	}
+
+	/** Keeps the references of rows just stored, as long as {@link #storedRefs} can stand for the table. */
+	private void holdRefs(List<Fetched> rows, boolean allNew) {
+		if (storedRefs == null) {
+			return;
+		}
+		if (!allNew) {
+			// a row replaced another: the references it held before may be gone
+			storedRefs = null;
+			return;
+		}
+		for (Fetched f : rows) {
+			String refs = f.derived().refs();
+			if (refs != null) {
+				Collections.addAll(storedRefs, refs.split(" "));
+			}
+		}
+		if (storedRefs.size() > REFS_HELD) {
+			storedRefs = null;
+		}
 	}
 
 	/** What a task of the prefetch or tracking thread gave, its failure thrown here. */
@@ -337,13 +437,17 @@ final class Copier {
 	private record Converted(CrmPage page, List<Fetched> rows, List<String> problems, long nanos, long cpu) {
 	}
 
-	/** Converts a page (on any thread: it touches nothing shared). */
+	/**
+	 * Converts a page (on any thread: it touches nothing shared). What is kept of the page is its position
+	 * (next link, count): its parsed records are garbage once converted, not live while the page waits.
+	 */
 	private static Converted convert(OfflineEntity e, CrmPage page) {
 		long c0 = System.nanoTime();
 		long cc0 = CPU.getCurrentThreadCpuTime();
 		List<String> bad = new ArrayList<>();
 		List<Fetched> rows = convert(e, page.records(), bad);
-		return new Converted(page, rows, bad, System.nanoTime() - c0, CPU.getCurrentThreadCpuTime() - cc0);
+		CrmPage position = new CrmPage(page.entitySet(), List.of(), page.nextLink(), page.count());
+		return new Converted(position, rows, bad, System.nanoTime() - c0, CPU.getCurrentThreadCpuTime() - cc0);
 	}
 
 	private List<Fetched> convert(OfflineEntity e, List<CrmRecord> records) {
@@ -405,7 +509,10 @@ final class Copier {
 				t.putEntityState(c, again);
 				return null;
 			});
-			return copy(again);
+			return copy(again, null);
+		}
+		if (!changed.isEmpty() || !deleted.isEmpty()) {
+			storedRefs = null;
 		}
 		Map<UUID, Character> known = t.read(c -> t.states(c, changed.keySet()));
 		List<UUID> ids = new ArrayList<>(changed.keySet());
@@ -491,7 +598,10 @@ final class Copier {
 	 */
 	void references() throws CrmException, StoreException {
 		monitor.subTask("records the copy points to");
-		Set<String> refs = t.read(t::references);
+		// the references of a first copy into an empty copy are known from its pages, unless offline work
+		// went on meanwhile; otherwise they are read from the table
+		boolean held = storedRefs != null && t.read(t::lastEntry) == outboxAtStart;
+		Set<String> refs = held ? storedRefs : t.read(t::references);
 		Map<OfflineEntity, List<UUID>> wanted = new EnumMap<>(OfflineEntity.class);
 		Set<UUID> all = new java.util.HashSet<>();
 		for (String r : refs) {
@@ -514,7 +624,9 @@ final class Copier {
 			references += fetchById(w.getKey(), missing, Scope.REFERENCE);
 		}
 		List<UUID> orphans = new ArrayList<>();
-		for (UUID id : t.read(t::referenceOnly)) {
+		// a copy that was empty and took only filtered pages holds no reference-only record but those
+		// just fetched, each pointed to
+		for (UUID id : held ? List.<UUID>of() : t.read(t::referenceOnly)) {
 			if (!all.contains(id)) {
 				orphans.add(id);
 			}

@@ -2,6 +2,7 @@ package org.liaison.offline.internal;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,12 +89,14 @@ public class OfflineBenchmark implements Benchmark {
 		int edits = 1000;
 		int batch = 100;
 		int runs = 2;
+		int page = 5000;
 		for (int i = 0; i + 1 < args.size(); i += 2) {
 			switch (args.get(i)) {
 				case "--records" -> records = Integer.parseInt(args.get(i + 1));
 				case "--edits" -> edits = Integer.parseInt(args.get(i + 1));
 				case "--batch" -> batch = Integer.parseInt(args.get(i + 1));
 				case "--runs" -> runs = Math.max(1, Integer.parseInt(args.get(i + 1)));
+				case "--page" -> page = Integer.parseInt(args.get(i + 1));
 				default -> throw new IllegalArgumentException("unknown option " + args.get(i));
 			}
 		}
@@ -118,7 +121,7 @@ public class OfflineBenchmark implements Benchmark {
 				onServer += s.admin().count(e.entitySet());
 			}
 			CrmEndpoint ep = new CrmEndpoint(s.serviceRoot(), new CrmAuth.Password(s.tokenEndpoint(), null, "bench", pw),
-					CrmLimits.defaults().withPageSize(5000).withBatchSize(batch));
+					CrmLimits.defaults().withPageSize(page).withBatchSize(batch));
 			// each trial goes offline into a fresh store, then inserts the same rows raw; the fastest of each
 			// is shown (the machine is shared: a single run is at the mercy of the others' load)
 			Trial best = null;
@@ -166,6 +169,9 @@ public class OfflineBenchmark implements Benchmark {
 						parts[5] / 1e9, 0, 0));
 				rows.add(new Row("raw batched JDBC insert, same rows and table, encrypted, commit per 1,000" + of,
 						copied, bestRaw[0], 0, 0, bestRaw[1]));
+				rows.add(new Row("  GC pauses while going offline (the serial GC stops every thread)", copied,
+						best.gc(), 0, 0));
+				rows.add(new Row("  GC pauses during the raw insert", copied, bestRaw[2], 0, 0));
 
 				List<OfflineRecord> contacts = copy.list(OfflineEntity.CONTACTS, "", edits);
 				rows.add(replay(copy, c, contacts, "one request each", ReplayOptions.defaults().batchSize(1).refresh(false), m,
@@ -185,8 +191,17 @@ public class OfflineBenchmark implements Benchmark {
 		return 0;
 	}
 
-	/** One going offline into a fresh store: its report, where its time went, and the database's size. */
-	private record Trial(CopyReport go, long[] parts, long dbBytes) {
+	/** One going offline into a fresh store: its report, where its time went, the database's size, GC pauses (s). */
+	private record Trial(CopyReport go, long[] parts, long dbBytes, double gc) {
+	}
+
+	/** Milliseconds the JVM's collectors have spent so far (stopping every thread: Liaison's JVMs use the serial GC). */
+	private static long gcMillis() {
+		long ms = 0;
+		for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+			ms += Math.max(0, b.getCollectionTime());
+		}
+		return ms;
 	}
 
 	private static Trial trial(OfflineCopyImpl copy, CrmClient c, Path db, IProgressMonitor m) throws Exception {
@@ -196,11 +211,13 @@ public class OfflineBenchmark implements Benchmark {
 		}
 		copy.setFilters(all);
 		m.subTask("going offline");
+		long gc0 = gcMillis();
 		CopyReport go = copy.goOffline(c, m);
+		double gc = (gcMillis() - gc0) / 1e3;
 		if (!go.complete()) {
 			throw new IllegalStateException("going offline did not complete: " + go);
 		}
-		return new Trial(go, copy.lastCopy.clone(), size(db));
+		return new Trial(go, copy.lastCopy.clone(), size(db), gc);
 	}
 
 	/** Edits every record offline, {@code serverShare}% of them in the CRM too, and replays. */
@@ -271,6 +288,7 @@ public class OfflineBenchmark implements Benchmark {
 				}
 			});
 			c.setAutoCommit(false);
+			long gc0 = gcMillis();
 			long t0 = System.nanoTime();
 			long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
 			try (PreparedStatement ins = c.prepareStatement("INSERT INTO OFFLINE_RECORD (" + String.join(", ", names)
@@ -295,10 +313,11 @@ public class OfflineBenchmark implements Benchmark {
 			}
 			double sec = (System.nanoTime() - t0) / 1e9;
 			double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
+			double gc = (gcMillis() - gc0) / 1e3;
 			if (rows.size() < expected) {
 				throw new IllegalStateException("the copy holds " + rows.size() + " rows, " + expected + " were copied");
 			}
-			return new double[] { sec, cpu };
+			return new double[] { sec, cpu, gc };
 		} finally {
 			try {
 				Derby.shutdown(url);

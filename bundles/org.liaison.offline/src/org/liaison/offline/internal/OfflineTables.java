@@ -252,9 +252,10 @@ final class OfflineTables {
 	 * A record as the server gave it, with what the table keeps of it worked out beforehand (outside the
 	 * write transaction): its stored text and the columns derived from it.
 	 */
-	record Fetched(UUID id, String etag, TreeMap<String, String> fields, String json, Derived derived) {
+	record Fetched(UUID id, String etag, String json, Derived derived) {
+		/** Only the text and the derived columns are kept: a page waiting to be stored holds no field map. */
 		Fetched(OfflineEntity e, UUID id, String etag, TreeMap<String, String> fields) {
-			this(id, etag, fields, Values.write(fields), Derived.of(e, fields));
+			this(id, etag, Values.write(fields), Derived.of(e, fields));
 		}
 	}
 
@@ -342,12 +343,12 @@ final class OfflineTables {
 	/**
 	 * As {@link #putFetched(Connection, OfflineEntity, OfflineRecord.Scope, int, List)}; {@code fresh} says
 	 * that none of the rows can be in the table (a first copy's pages of a type that had no rows when it
-	 * began), so they are inserted without looking.
+	 * began), so they are inserted without looking. Returns whether every row was new to the table.
 	 */
-	void putFetched(Connection c, OfflineEntity e, OfflineRecord.Scope scope, int gen, List<Fetched> rows, boolean fresh)
+	boolean putFetched(Connection c, OfflineEntity e, OfflineRecord.Scope scope, int gen, List<Fetched> rows, boolean fresh)
 			throws SQLException {
 		if (rows.isEmpty()) {
-			return;
+			return fresh;
 		}
 		List<UUID> ids = new ArrayList<>(rows.size());
 		for (Fetched f : rows) {
@@ -356,7 +357,7 @@ final class OfflineTables {
 		if (fresh) {
 			try {
 				insertAll(c, e, scope, gen, rows);
-				return;
+				return true;
 			} catch (SQLException dup) {
 				if (!duplicate(dup)) {
 					throw dup;
@@ -409,6 +410,7 @@ final class OfflineTables {
 		for (Fetched f : pending) {
 			recompute(c, f.id());
 		}
+		return known.isEmpty();
 	}
 
 	private static final String INSERT = "INSERT INTO OFFLINE_RECORD (ID, ENTITY, SCOPE, GEN, ETAG, STATE, NAME_LC,"
@@ -632,6 +634,21 @@ final class OfflineTables {
 				ps.addBatch();
 			}
 			ps.executeBatch();
+		}
+	}
+
+	/** Whether the copy holds any record at all. */
+	boolean anyRecord(Connection c) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM OFFLINE_RECORD FETCH FIRST 1 ROWS ONLY");
+				ResultSet rs = ps.executeQuery()) {
+			return rs.next();
+		}
+	}
+
+	/** The sequence number of the newest outbox entry, 0 when there is none. */
+	long lastEntry(Connection c) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement("SELECT MAX(SEQ) FROM OFFLINE_OUTBOX"); ResultSet rs = ps.executeQuery()) {
+			return rs.next() ? rs.getLong(1) : 0;
 		}
 	}
 

@@ -97,11 +97,32 @@ final class Values {
 	}
 
 	private static String instant(String s) {
+		if (canonicalUtc(s)) {
+			// already what Instant.toString() makes of it (the Web API's usual form): parsing it costs more
+			// than the rest of a record's conversion; a shape-right but impossible date stays as it is,
+			// as the parse below would leave it
+			return s;
+		}
 		try {
 			return OffsetDateTime.parse(s).toInstant().toString();
 		} catch (DateTimeParseException e) {
 			return s;
 		}
+	}
+
+	/** Whether {@code s} has the form {@code yyyy-MM-ddTHH:mm:ssZ}. */
+	private static boolean canonicalUtc(String s) {
+		if (s.length() != 20 || s.charAt(19) != 'Z') {
+			return false;
+		}
+		for (int i = 0; i < 19; i++) {
+			char ch = s.charAt(i);
+			char want = i == 4 || i == 7 ? '-' : i == 10 ? 'T' : i == 13 || i == 16 ? ':' : '0';
+			if (want == '0' ? ch < '0' || ch > '9' : ch != want) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** An activity's parties as canonical JSON: sorted, with the party as {@code set(id)}. */

@@ -84,6 +84,8 @@ class GoOfflineTest {
 			assertEquals("accounts(" + theirs + ")", f.copy.get(C, ada).orElseThrow().get("parentcustomerid"));
 			assertEquals("accounts(" + mine + ")", f.copy.get(OfflineEntity.APPOINTMENTS, soon).orElseThrow()
 					.get("regardingobjectid"));
+			assertEquals(now.plus(7, ChronoUnit.DAYS).toString(), f.copy.get(OfflineEntity.APPOINTMENTS, soon).orElseThrow()
+					.get("scheduledstart"), "times in their canonical UTC form");
 			OfflineStatus s = f.copy.status();
 			assertEquals(1, s.references());
 			assertEquals(2, s.records().get(OfflineEntity.ACCOUNTS));
@@ -140,6 +142,46 @@ class GoOfflineTest {
 				assertTrue(again.stats().requests() <= 5, "the continued copy sent " + again.stats().requests() + " requests");
 			}
 			assertEquals(55, f.copy.list(C, "", 1000).size());
+		}
+	}
+
+	@Test
+	void offlineWorkDuringTheFirstCopy_theRecordsItPointsToComeAlong() throws Exception {
+		try (Fixture f = new Fixture("work-during-copy", CrmLimits.defaults().withPageSize(10))) {
+			List<UUID> contacts = new java.util.ArrayList<>();
+			for (int i = 0; i < 25; i++) {
+				contacts.add(f.create(C, Map.of("firstname", "W" + i, "lastname", "During")));
+			}
+			CrmServers.User colleague = CrmServers.user("colleague-" + UUID.randomUUID(), false);
+			UUID theirs = UUID.randomUUID();
+			try (var other = CrmServers.client(colleague, CrmLimits.defaults())) {
+				other.write(org.liaison.api.crm.CrmWrite.createWithId("accounts", theirs, Map.of("name", "Not copied")), null);
+			}
+			f.copy.setFilters(Fixture.only(C, OfflineEntity.ACCOUNTS));
+			UUID[] edited = { null };
+			f.copy.hook(step -> {
+				if (step.equals("page") && edited[0] == null) {
+					try {
+						// a contact of the first page is pointed at an account the filters do not select
+						List<OfflineRecord> copied = f.copy.list(C, "", 1);
+						if (copied.isEmpty()) {
+							return;
+						}
+						f.copy.update(C, copied.get(0).id(), Map.of("parentcustomerid", "accounts(" + theirs + ")"));
+						edited[0] = copied.get(0).id();
+					} catch (OfflineException e) {
+						throw new AssertionError(e);
+					}
+				}
+			});
+			CopyReport r = f.copy.goOffline(f.crm, null);
+			assertTrue(r.complete());
+			assertNotNull(edited[0]);
+			assertEquals(25, f.copy.list(C, "", 100).size());
+			OfflineRecord account = f.copy.get(OfflineEntity.ACCOUNTS, theirs).orElseThrow(
+					() -> new AssertionError("the account an offline change points to comes along: " + r));
+			assertEquals(OfflineRecord.Scope.REFERENCE, account.scope());
+			assertEquals(1, r.references(), r.toString());
 		}
 	}
 
