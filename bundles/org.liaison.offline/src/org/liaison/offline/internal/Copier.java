@@ -39,7 +39,8 @@ import org.liaison.offline.internal.OfflineTables.Fetched;
  * Copies records into the offline store and keeps them current. A type's first copy saves its delta link
  * before it starts and its paging position with every page (in the page's transaction), with an
  * initial-copy flag: an interrupted first copy goes on from the page after the last one saved. Pages are
- * fetched one ahead while the previous one is written. Afterwards the records they point to are fetched
+ * fetched one ahead while the previous one is written, and the next type's first page while this type is
+ * copied. Afterwards the records they point to are fetched
  * (one level), and every type is brought up to date by its delta link: Dynamics tracks changes without
  * a filter, so changed ids are asked, 50 at a time, whether the filter selects them now.
  */
