@@ -53,7 +53,8 @@ import org.osgi.service.component.annotations.Reference;
  * table of an encrypted database; replaying 1,000 offline edits with and without {@code $batch}, and
  * with server edits to merge; the offline database's size per 10,000 records. Going offline and the raw
  * insert each run {@code --runs} times (default 2, each into a fresh database) and the fastest of each is
- * shown, since the machine is shared.
+ * shown, since the machine is shared. {@code --page N} sets the records per CRM page (default 5,000, as
+ * {@code ./liaison offline go} asks); GC pauses of both sides are shown, since they stop every thread.
  */
 @Component(service = Benchmark.class, property = Benchmark.NAME + "=offline")
 public class OfflineBenchmark implements Benchmark {
@@ -73,7 +74,7 @@ public class OfflineBenchmark implements Benchmark {
 	@Override
 	public String description() {
 		return "Go Offline: 100k records copied vs a raw batched Derby insert, replay of 1,000 offline edits, database"
-				+ " size per 10k records [--records N] [--edits N] [--batch N] [--runs N]";
+				+ " size per 10k records [--records N] [--edits N] [--batch N] [--runs N] [--page N]";
 	}
 
 	/** One line of figures; {@code cpu} the CPU seconds of the thread doing the work, or NaN where not measured. */
