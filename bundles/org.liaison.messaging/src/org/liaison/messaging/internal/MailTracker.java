@@ -2,6 +2,7 @@ package org.liaison.messaging.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -183,18 +184,15 @@ final class MailTracker {
 		monitor.subTask("Tracking: " + folder + ", " + (counts.scanned + headers.size()) + " messages looked at");
 		counts.scanned += headers.size();
 		try {
-			List<CachedMessage> cache = new ArrayList<>();
+			// the decisions of the chunk are gathered here and written with the cached headers in one
+			// transaction after the CRM answered (a crash before it: the folder is scanned again, and the
+			// CRM's 412 for an email it holds already keeps it one email)
+			states = new HashMap<>();
 			List<MailHeader> open = new ArrayList<>();
 			for (MailHeader h : headers) {
-				boolean tracked = h.has(MailAccount.TRACKED_KEYWORD);
-				cache.add(new CachedMessage(account(), folder, h.uid(), h.ident(), h.modSeq(), h.flags(), h.size(),
-						h.message(), tracked ? "marked tracked in the mailbox" : null));
-				if (!tracked) {
+				if (!h.has(MailAccount.TRACKED_KEYWORD)) {
 					open.add(h);
 				}
-			}
-			if (!dryRun) {
-				store.mail().putMessages(cache);
 			}
 			context.prefetch(open.stream().map(MailHeader::message).toList());
 			List<MailHeader> toCreate = new ArrayList<>();
@@ -206,10 +204,7 @@ final class MailTracker {
 				TrackingDecision d = tracking.decide(h.message(), options, context);
 				if (!d.track()) {
 					counts.untracked++;
-					if (!dryRun) {
-						store.mail().setTracking(account(), folder, h.uid(),
-								new Tracking(TrackingState.UNTRACKED, null, null, d.reason()));
-					}
+					states.put(h.uid(), new Tracking(TrackingState.UNTRACKED, null, null, d.reason()));
 					history.history(entry(folder, h, PlannedAction.Action.NOTHING, d.reason()));
 				} else if (d.existing() != null) {
 					joined.add(h);
@@ -226,6 +221,16 @@ final class MailTracker {
 				counts.joined++;
 			}
 			if (!dryRun) {
+				List<CachedMessage> cache = new ArrayList<>(headers.size());
+				for (MailHeader h : headers) {
+					Tracking t = states.get(h.uid());
+					EmailMessage m = t == null ? h.message() : h.message().withTracking(t.state(), t.regarding(), t.crmRecord());
+					cache.add(new CachedMessage(account(), folder, h.uid(), h.ident(), h.modSeq(), h.flags(), h.size(), m,
+							t != null ? t.reason() : h.has(MailAccount.TRACKED_KEYWORD) ? "marked tracked in the mailbox" : null));
+				}
+				store.mail().putMessages(cache);
+				store.syncState().apply(history);
+				// the keyword last: a crash before it leaves the message to be decided again (the CRM's 412)
 				List<Long> uids = new ArrayList<>();
 				for (MailHeader h : joined) {
 					uids.add(h.uid());
@@ -238,13 +243,17 @@ final class MailTracker {
 				if (!uids.isEmpty()) {
 					mailbox.setFlags(folder, uids, Set.of(MailAccount.TRACKED_KEYWORD), true);
 				}
-				store.syncState().apply(history);
 			}
 			trackedNow.clear();
 		} catch (CrmException | StoreException e) {
 			throw new MailException("tracking stopped in " + folder + ": " + e.getMessage(), false, e);
+		} finally {
+			states = null;
 		}
 	}
+
+	/** The decisions of the chunk being processed, by UID; null outside {@link #process} (a write each then). */
+	private Map<Long, Tracking> states;
 
 	private final Set<Long> trackedNow = new HashSet<>();
 
@@ -377,9 +386,7 @@ final class MailTracker {
 
 	private void mark(String folder, MailHeader h, RecordRef regarding, RecordRef email, String reason, SyncBatch history)
 			throws StoreException {
-		if (!dryRun) {
-			store.mail().setTracking(account(), folder, h.uid(), new Tracking(TrackingState.TRACKED, regarding, email, reason));
-		}
+		keep(folder, h, new Tracking(TrackingState.TRACKED, regarding, email, reason));
 		history.history(entry(folder, h, PlannedAction.Action.CREATE, reason));
 	}
 
@@ -387,10 +394,17 @@ final class MailTracker {
 		counts.failed++;
 		String msg = "the message '" + h.message().subject() + "' (" + folder + "/" + h.uid() + ") " + reason;
 		counts.problems.add(msg);
-		if (!dryRun) {
-			store.mail().setTracking(account(), folder, h.uid(), new Tracking(TrackingState.FAILED, null, null, msg));
-		}
+		keep(folder, h, new Tracking(TrackingState.FAILED, null, null, msg));
 		history.history(entry(folder, h, PlannedAction.Action.QUARANTINE, msg));
+	}
+
+	/** A decision: gathered for the chunk's one write, or written at once (tracking by hand). */
+	private void keep(String folder, MailHeader h, Tracking t) throws StoreException {
+		if (states != null) {
+			states.put(h.uid(), t);
+		} else if (!dryRun) {
+			store.mail().setTracking(account(), folder, h.uid(), t);
+		}
 	}
 
 	private void quarantine(String folder, long uid, String reason, byte[] raw) throws MailException {

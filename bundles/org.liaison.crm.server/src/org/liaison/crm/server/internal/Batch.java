@@ -129,6 +129,10 @@ final class Batch {
 						out.append("--").append(cs).append("--\r\n");
 					}
 				}
+				if (!failed) {
+					// a savepoint kept to the end costs every later one a walk past it (Derby keeps a list)
+					tx.releaseSavepoint(sp);
+				}
 				if (failed && !continueOnError) {
 					break;
 				}

@@ -63,6 +63,11 @@ final class Db implements AutoCloseable {
 			c.rollback(sp);
 		}
 
+		/** Lets go of a savepoint no longer needed (the work after it stays in the transaction). */
+		void releaseSavepoint(Savepoint sp) throws SQLException {
+			c.releaseSavepoint(sp);
+		}
+
 		void commit() throws SQLException {
 			try {
 				c.commit();

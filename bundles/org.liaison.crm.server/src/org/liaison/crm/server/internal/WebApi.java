@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -690,7 +689,7 @@ final class WebApi {
 
 	private Res create(Entity e, Req req, Principal who, Tx outer, Map<String, String> contentIds) throws SQLException {
 		Payload p = payload(e, req, contentIds, true);
-		String id = p.values().containsKey(e.key) ? (String) p.values().get(e.key) : UUID.randomUUID().toString();
+		String id = p.values().containsKey(e.key) ? (String) p.values().get(e.key) : Guids.next();
 		return write(e, id, req, who, outer, p, null, contentIds);
 	}
 
@@ -821,7 +820,7 @@ final class WebApi {
 		for (Map<String, Object> p : parties) {
 			Map<String, Object> v = new LinkedHashMap<>(p);
 			checkRefs(pe, v, tx);
-			v.put(pe.key, UUID.randomUUID().toString());
+			v.put(pe.key, Guids.next());
 			v.put("activityid", new Ref(e.logical, id));
 			v.put("versionnumber", version);
 			v.put("createdon", now);
