@@ -172,10 +172,22 @@ final class CrmTrackingContext implements TrackingContext {
 		return new TrackedEmail(new RecordRef("emails", r.id()), reg, r.string("trackingtoken"));
 	}
 
-	/** Remembers an email this run created, so later messages of the run correlate with it. */
+	/** Remembers an email this run created (or is creating), so later messages of the run correlate with it. */
 	void remember(String messageId, TrackedEmail email) {
 		byMessageId.put(messageId, Optional.of(email));
 	}
+
+	/** Forgets an email the CRM refused to create: it is not there. */
+	void forget(String messageId) {
+		byMessageId.put(messageId, Optional.empty());
+	}
+
+	/** Where the Message-IDs looked up from now on are noted (null: nowhere). */
+	void consulting(Set<String> consulted) {
+		this.consulted = consulted;
+	}
+
+	private Set<String> consulted;
 
 	@Override
 	public List<RecordRef> resolve(String address) {
@@ -197,6 +209,9 @@ final class CrmTrackingContext implements TrackingContext {
 
 	@Override
 	public Optional<TrackedEmail> trackedByMessageId(String messageId) {
+		if (consulted != null) {
+			consulted.add(messageId);
+		}
 		Optional<TrackedEmail> t = byMessageId.get(messageId);
 		if (t == null) {
 			try {

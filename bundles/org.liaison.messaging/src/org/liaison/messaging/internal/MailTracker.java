@@ -155,24 +155,93 @@ final class MailTracker {
 				}
 				// the server renumbered the folder: forget the old state and scan it again
 				pending.clear();
+				complete();
 				if (!dryRun) {
 					store.mail().dropFolder(account(), folder);
 				}
 				next = mailbox.sync(folder, null, sink, monitor);
 			}
 			process(folder, pending, options, counts, monitor);
+			complete();
 			if (!dryRun) {
 				store.mail().saveFolder(new MailFolderState(account(), folder, next.uidValidity(), next.uidNext(),
 						next.highestModSeq(), next.encode(), Instant.now()));
 			}
 		} catch (StoreException e) {
-			throw new SyncException("the local store failed while scanning " + folder + ": " + e.getMessage(), e);
+			throw new SyncException("the local store failed while scanning " + folder + ": " + e.getMessage(), abandon(e));
 		} catch (MailException e) {
-			throw new org.liaison.api.sync.TransientException("cannot scan the folder " + folder + ": " + e.getMessage(), e);
+			throw new org.liaison.api.sync.TransientException("cannot scan the folder " + folder + ": " + e.getMessage(),
+					abandon(e));
+		} catch (RuntimeException e) {
+			throw abandon(e);
 		}
 	}
 
-	/** Decides and tracks one chunk of new messages. */
+	/**
+	 * A scan that stops still records what the CRM did for the chunk in flight, if it can: else the
+	 * next run finds those emails in the CRM (412) and keeps them one email each.
+	 */
+	private <E extends Exception> E abandon(E e) {
+		if (inFlight != null) {
+			try {
+				complete();
+			} catch (MailException | RuntimeException again) {
+				e.addSuppressed(again);
+			} finally {
+				inFlight = null;
+			}
+		}
+		return e;
+	}
+
+	/** One message's decision, and for a message to create, its CRM write or why it cannot be made. */
+	private static final class Plan {
+		final MailHeader header;
+		TrackingDecision decision;
+		/** The Message-IDs deciding it looked up: redone if one of them turns out not to be in the CRM. */
+		Set<String> consulted;
+		CrmWrite write;
+		UUID id;
+		String failure;
+
+		Plan(MailHeader header) {
+			this.header = header;
+		}
+
+		boolean creates() {
+			return decision.track() && decision.existing() == null;
+		}
+	}
+
+	/** A chunk: its messages, their plans, and the {@code $batch} that creates its CRM emails. */
+	private static final class Chunk {
+		final String folder;
+		final List<MailHeader> headers;
+		final List<Plan> plans = new ArrayList<>();
+		/** Whether the cached headers are written with the decisions (a scan), or only the decisions (by hand). */
+		final boolean cache;
+		List<Plan> sent = List.of();
+		List<Long> flagged = List.of();
+		java.util.concurrent.FutureTask<List<CrmClient.BatchResult>> batch;
+
+		final Counts counts;
+
+		Chunk(String folder, List<MailHeader> headers, boolean cache, Counts counts) {
+			this.counts = counts;
+			this.folder = folder;
+			this.headers = headers;
+			this.cache = cache;
+		}
+	}
+
+	/** The chunk whose CRM emails are being created while the next one is read and decided. */
+	private Chunk inFlight;
+
+	/**
+	 * Decides and tracks one chunk of new messages. Its CRM emails are created in the background
+	 * while the scan reads and decides the next chunk; the decisions of that chunk count the emails
+	 * in flight as tracked, and are made again for the messages that leaned on one the CRM refused.
+	 */
 	private void process(String folder, List<MailHeader> headers, TrackingOptions options, Counts counts,
 			IProgressMonitor monitor) throws MailException {
 		if (headers.isEmpty()) {
@@ -184,78 +253,180 @@ final class MailTracker {
 		monitor.subTask("Tracking: " + folder + ", " + (counts.scanned + headers.size()) + " messages looked at");
 		counts.scanned += headers.size();
 		try {
-			// the decisions of the chunk are gathered here and written with the cached headers in one
-			// transaction after the CRM answered (a crash before it: the folder is scanned again, and the
-			// CRM's 412 for an email it holds already keeps it one email)
-			states = new HashMap<>();
+			Chunk chunk = new Chunk(folder, new ArrayList<>(headers), true, counts);
 			List<MailHeader> open = new ArrayList<>();
-			for (MailHeader h : headers) {
+			for (MailHeader h : chunk.headers) {
 				if (!h.has(MailAccount.TRACKED_KEYWORD)) {
 					open.add(h);
 				}
 			}
 			context.prefetch(open.stream().map(MailHeader::message).toList());
-			List<MailHeader> toCreate = new ArrayList<>();
-			List<TrackingDecision> decisions = new ArrayList<>();
-			List<MailHeader> joined = new ArrayList<>();
-			List<TrackingDecision> joinedDecisions = new ArrayList<>();
-			SyncBatch history = new SyncBatch();
 			for (MailHeader h : open) {
-				TrackingDecision d = tracking.decide(h.message(), options, context);
-				if (!d.track()) {
-					counts.untracked++;
-					states.put(h.uid(), new Tracking(TrackingState.UNTRACKED, null, null, d.reason()));
-					history.history(entry(folder, h, PlannedAction.Action.NOTHING, d.reason()));
-				} else if (d.existing() != null) {
-					joined.add(h);
-					joinedDecisions.add(d);
-				} else {
-					toCreate.add(h);
-					decisions.add(d);
+				chunk.plans.add(new Plan(h));
+			}
+			decide(chunk.plans, options);
+			prepare(folder, chunk.plans);
+			Set<String> refused = complete();
+			if (!refused.isEmpty()) {
+				List<Plan> again = new ArrayList<>();
+				for (Plan p : chunk.plans) {
+					if (!java.util.Collections.disjoint(p.consulted, refused)) {
+						p.write = null;
+						p.failure = null;
+						again.add(p);
+					}
+				}
+				decide(again, options);
+				prepare(folder, again);
+			}
+			send(chunk);
+		} catch (CrmException | StoreException e) {
+			throw new MailException("tracking stopped in " + folder + ": " + e.getMessage(), false, e);
+		}
+	}
+
+	private void decide(List<Plan> plans, TrackingOptions options) {
+		for (Plan p : plans) {
+			p.consulted = new HashSet<>();
+			context.consulting(p.consulted);
+			try {
+				p.decision = tracking.decide(p.header.message(), options, context);
+			} finally {
+				context.consulting(null);
+			}
+		}
+	}
+
+	/** Hands the chunk's writes to a thread of their own (a dry run writes nothing, and completes at once). */
+	private void send(Chunk chunk) throws MailException, CrmException, StoreException {
+		List<Plan> sent = new ArrayList<>();
+		List<CrmWrite> writes = new ArrayList<>();
+		for (Plan p : chunk.plans) {
+			if (p.creates() && p.write != null) {
+				sent.add(p);
+				writes.add(p.write);
+				if (p.header.message().messageId() != null) {
+					// counted as tracked by the decisions that follow; forgotten again if the CRM refuses it
+					context.remember(p.header.message().messageId(), new TrackedEmail(new RecordRef("emails", p.id),
+							p.decision.regarding(), null));
 				}
 			}
-			create(folder, toCreate, decisions, counts, history);
-			for (int i = 0; i < joined.size(); i++) {
-				mark(folder, joined.get(i), joinedDecisions.get(i).regarding(), joinedDecisions.get(i).existing(),
-						joinedDecisions.get(i).reason(), history);
+		}
+		chunk.sent = sent;
+		chunk.batch = new java.util.concurrent.FutureTask<>(() -> writes.isEmpty() ? List.of() : crm.batch(writes, false));
+		inFlight = chunk;
+		if (dryRun || writes.isEmpty()) {
+			chunk.batch.run();
+		} else {
+			Thread t = new Thread(chunk.batch, "liaison-tracking-batch");
+			t.setDaemon(true);
+			t.start();
+		}
+	}
+
+	/**
+	 * Waits for the chunk in flight, then records every decision of it with its reason (with the
+	 * cached headers, in one transaction, after the CRM answered: a crash before leaves the folder to
+	 * be scanned again, and the CRM's 412 keeps each email one) and marks the tracked messages with
+	 * the keyword. Returns the Message-IDs whose emails the CRM refused.
+	 */
+	private Set<String> complete() throws MailException {
+		Chunk chunk = inFlight;
+		if (chunk == null) {
+			return Set.of();
+		}
+		Counts counts = chunk.counts;
+		inFlight = null;
+		List<CrmClient.BatchResult> results;
+		try {
+			results = chunk.batch.get();
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new MailException("tracking was interrupted in " + chunk.folder, true, e);
+		} catch (java.util.concurrent.ExecutionException e) {
+			Throwable c = e.getCause();
+			String msg = "tracking stopped in " + chunk.folder + ": " + c.getMessage();
+			throw c instanceof CrmException ce ? new MailException(msg, false, ce) : new MailException(msg, false, c);
+		}
+		String folder = chunk.folder;
+		Map<Long, Tracking> states = new HashMap<>();
+		SyncBatch history = new SyncBatch();
+		List<Long> flag = new ArrayList<>();
+		Set<String> refused = new HashSet<>();
+		Map<Plan, CrmClient.BatchResult> answers = new java.util.IdentityHashMap<>();
+		for (int k = 0; k < results.size() && k < chunk.sent.size(); k++) {
+			answers.put(chunk.sent.get(k), results.get(k));
+		}
+		for (Plan p : chunk.plans) {
+			MailHeader h = p.header;
+			TrackingDecision d = p.decision;
+			if (!d.track()) {
+				counts.untracked++;
+				states.put(h.uid(), new Tracking(TrackingState.UNTRACKED, null, null, d.reason()));
+				history.history(entry(folder, h, PlannedAction.Action.NOTHING, d.reason()));
+			} else if (d.existing() != null) {
+				states.put(h.uid(), mark(folder, h, d.regarding(), d.existing(), d.reason(), history));
 				counts.joined++;
+				flag.add(h.uid());
+			} else if (dryRun) {
+				counts.tracked++;
+				history.history(entry(folder, h, PlannedAction.Action.CREATE, d.reason()));
+			} else if (p.failure != null) {
+				states.put(h.uid(), fail(folder, h, p.failure, counts, history));
+			} else if (p.write == null) {
+				continue; // left for the next run: the connection broke while its body was read
+			} else {
+				CrmClient.BatchResult r = answers.get(p);
+				RecordRef email = new RecordRef("emails", p.id);
+				if (r != null && (r.ok() || r.status() == 412)) {
+					// 412: the email with this Message-ID's id is there already (another user, an earlier run)
+					states.put(h.uid(), mark(folder, h, d.regarding(), email, r.ok() ? d.reason()
+							: d.reason() + "; the CRM already held it, so it stays one CRM email", history));
+					if (r.ok()) {
+						counts.tracked++;
+					} else {
+						counts.joined++;
+					}
+					flag.add(h.uid());
+				} else {
+					if (h.message().messageId() != null) {
+						context.forget(h.message().messageId());
+						refused.add(h.message().messageId());
+					}
+					states.put(h.uid(), fail(folder, h, "the CRM refused it: " + (r == null ? "no answer for it"
+							: r.error() == null ? "HTTP " + r.status() : r.error().getMessage()), counts, history));
+				}
 			}
-			if (!dryRun) {
-				List<CachedMessage> cache = new ArrayList<>(headers.size());
-				for (MailHeader h : headers) {
+		}
+		if (dryRun) {
+			return refused;
+		}
+		try {
+			if (chunk.cache) {
+				List<CachedMessage> cache = new ArrayList<>(chunk.headers.size());
+				for (MailHeader h : chunk.headers) {
 					Tracking t = states.get(h.uid());
 					EmailMessage m = t == null ? h.message() : h.message().withTracking(t.state(), t.regarding(), t.crmRecord());
 					cache.add(new CachedMessage(account(), folder, h.uid(), h.ident(), h.modSeq(), h.flags(), h.size(), m,
 							t != null ? t.reason() : h.has(MailAccount.TRACKED_KEYWORD) ? "marked tracked in the mailbox" : null));
 				}
 				store.mail().putMessages(cache);
-				store.syncState().apply(history);
-				// the keyword last: a crash before it leaves the message to be decided again (the CRM's 412)
-				List<Long> uids = new ArrayList<>();
-				for (MailHeader h : joined) {
-					uids.add(h.uid());
-				}
-				for (MailHeader h : toCreate) {
-					if (trackedNow.contains(h.uid())) {
-						uids.add(h.uid());
-					}
-				}
-				if (!uids.isEmpty()) {
-					mailbox.setFlags(folder, uids, Set.of(MailAccount.TRACKED_KEYWORD), true);
+			} else {
+				for (Map.Entry<Long, Tracking> t : states.entrySet()) {
+					store.mail().setTracking(account(), folder, t.getKey(), t.getValue());
 				}
 			}
-			trackedNow.clear();
-		} catch (CrmException | StoreException e) {
+			store.syncState().apply(history);
+		} catch (StoreException e) {
 			throw new MailException("tracking stopped in " + folder + ": " + e.getMessage(), false, e);
-		} finally {
-			states = null;
 		}
+		// the keyword last: a crash before it leaves the message to be decided again (the CRM's 412)
+		if (!flag.isEmpty()) {
+			mailbox.setFlags(folder, flag, Set.of(MailAccount.TRACKED_KEYWORD), true);
+		}
+		chunk.flagged = flag;
+		return refused;
 	}
-
-	/** The decisions of the chunk being processed, by UID; null outside {@link #process} (a write each then). */
-	private Map<Long, Tracking> states;
-
-	private final Set<Long> trackedNow = new HashSet<>();
 
 	/** Whether the server answers for a message it delivered before (its flags, over a new connection if need be). */
 	private boolean answers(String folder, long uid) {
@@ -290,121 +461,89 @@ final class MailTracker {
 	/** Messages up to this size are fetched whole, many per request ({@link Mailbox#bodies}). */
 	static final long BULK_BODY_BYTES = 256 * 1024;
 
-	private void create(String folder, List<MailHeader> headers, List<TrackingDecision> decisions, Counts counts,
-			SyncBatch history) throws MailException, CrmException, StoreException {
-		if (headers.isEmpty()) {
-			return;
-		}
+	/**
+	 * Reads the bodies of the plans that create a CRM email and makes their writes; a message that
+	 * cannot be read gets its failure instead.
+	 */
+	private void prepare(String folder, List<Plan> all) throws MailException, CrmException {
 		if (dryRun) {
-			counts.tracked += headers.size();
-			for (int i = 0; i < headers.size(); i++) {
-				history.history(entry(folder, headers.get(i), PlannedAction.Action.CREATE, decisions.get(i).reason()));
-			}
 			return;
 		}
-		List<CrmWrite> writes = new ArrayList<>();
-		List<UUID> ids = new ArrayList<>();
-		List<Integer> index = new ArrayList<>();
+		List<Plan> plans = new ArrayList<>();
+		for (Plan p : all) {
+			if (p.creates()) {
+				plans.add(p);
+			}
+		}
+		if (plans.isEmpty()) {
+			return;
+		}
 		// small messages whole, in few round trips; large ones part by part below (only the text is read)
 		List<Long> small = new ArrayList<>();
-		for (MailHeader h : headers) {
-			if (h.size() <= BULK_BODY_BYTES) {
-				small.add(h.uid());
+		for (Plan p : plans) {
+			if (p.header.size() <= BULK_BODY_BYTES) {
+				small.add(p.header.uid());
 			}
 		}
 		Map<Long, MessageBody> bodies = small.size() > 1 ? mailbox.bodies(folder, small) : Map.of();
 		// a body lost with the connection: the message's fault only if the server answers for the next
 		// one (then it is set aside); if the next fail too, the server is gone and the next run retries
-		List<MailHeader> suspects = new ArrayList<>();
+		List<Plan> suspects = new ArrayList<>();
 		List<MailException> suspectErrors = new ArrayList<>();
-		for (int i = 0; i < headers.size(); i++) {
-			MailHeader h = headers.get(i);
-			TrackingDecision d = decisions.get(i);
+		Plan lastMade = null;
+		for (Plan p : plans) {
+			MailHeader h = p.header;
 			try {
-				EmailMessage m = withBodyAndParties(folder, h, d.regarding(), bodies.get(h.uid()));
+				EmailMessage m = withBodyAndParties(folder, h, p.decision.regarding(), bodies.get(h.uid()));
 				for (int s = 0; s < suspects.size(); s++) {
-					fail(folder, suspects.get(s), "cannot be tracked: " + suspectErrors.get(s).getMessage()
-							+ " (the server answered for the next message: this one breaks the connection)", counts, history);
+					suspects.get(s).failure = "cannot be tracked: " + suspectErrors.get(s).getMessage()
+							+ " (the server answered for the next message: this one breaks the connection)";
 				}
 				suspects.clear();
 				suspectErrors.clear();
 				UUID ident = m.messageId() != null ? Idents.fromNaturalKey(m.messageId()) : h.ident();
-				writes.add(connector.createWrite(org.liaison.api.model.ItemKind.EMAIL, ident, m.toData()));
-				ids.add(ident);
-				index.add(i);
+				p.write = connector.createWrite(org.liaison.api.model.ItemKind.EMAIL, ident, m.toData());
+				p.id = ident;
+				lastMade = p;
 			} catch (MailException e) {
 				if (!e.retryable()) {
-					fail(folder, h, "cannot be tracked: " + e.getMessage(), counts, history);
+					p.failure = "cannot be tracked: " + e.getMessage();
 				} else if (suspects.size() >= 2) {
 					throw e; // three in a row: the connection, not the messages
 				} else {
-					suspects.add(h);
+					suspects.add(p);
 					suspectErrors.add(e);
 				}
 			} catch (SyncException e) {
-				fail(folder, h, "cannot be tracked: " + e.getMessage(), counts, history);
+				p.failure = "cannot be tracked: " + e.getMessage();
 			}
 		}
 		if (!suspects.isEmpty()) {
 			// nothing after them to tell: the server answering a question about a message it gave
 			// before says the fault is theirs; else the next run tries them again
 			MailException last = suspectErrors.get(suspectErrors.size() - 1);
-			if (index.isEmpty() || !answers(folder, headers.get(index.get(index.size() - 1)).uid())) {
+			if (lastMade == null || !answers(folder, lastMade.header.uid())) {
 				throw last;
 			}
 			for (int s = 0; s < suspects.size(); s++) {
-				fail(folder, suspects.get(s), "cannot be tracked: " + suspectErrors.get(s).getMessage()
-						+ " (the server still answers: this message breaks the connection)", counts, history);
-			}
-		}
-		List<CrmClient.BatchResult> results = crm.batch(writes, false);
-		for (int k = 0; k < results.size(); k++) {
-			CrmClient.BatchResult r = results.get(k);
-			int i = index.get(k);
-			MailHeader h = headers.get(i);
-			TrackingDecision d = decisions.get(i);
-			RecordRef email = new RecordRef("emails", ids.get(k));
-			if (r.ok() || r.status() == 412) {
-				// 412: the email with this Message-ID's id is there already (another user, an earlier run)
-				mark(folder, h, d.regarding(), email, r.ok() ? d.reason()
-						: d.reason() + "; the CRM already held it, so it stays one CRM email", history);
-				if (r.ok()) {
-					counts.tracked++;
-				} else {
-					counts.joined++;
-				}
-				trackedNow.add(h.uid());
-				if (h.message().messageId() != null) {
-					context.remember(h.message().messageId(), new TrackedEmail(email, d.regarding(), null));
-				}
-			} else {
-				fail(folder, h, "the CRM refused it: " + (r.error() == null ? "HTTP " + r.status() : r.error().getMessage()),
-						counts, history);
+				suspects.get(s).failure = "cannot be tracked: " + suspectErrors.get(s).getMessage()
+						+ " (the server still answers: this message breaks the connection)";
 			}
 		}
 	}
 
-	private void mark(String folder, MailHeader h, RecordRef regarding, RecordRef email, String reason, SyncBatch history)
-			throws StoreException {
-		keep(folder, h, new Tracking(TrackingState.TRACKED, regarding, email, reason));
+	private Tracking mark(String folder, MailHeader h, RecordRef regarding, RecordRef email, String reason,
+			SyncBatch history) {
 		history.history(entry(folder, h, PlannedAction.Action.CREATE, reason));
+		return new Tracking(TrackingState.TRACKED, regarding, email, reason);
 	}
 
-	private void fail(String folder, MailHeader h, String reason, Counts counts, SyncBatch history) throws StoreException {
+	private Tracking fail(String folder, MailHeader h, String reason, Counts counts, SyncBatch history) {
 		counts.failed++;
 		String msg = "the message '" + h.message().subject() + "' (" + folder + "/" + h.uid() + ") " + reason;
 		counts.problems.add(msg);
-		keep(folder, h, new Tracking(TrackingState.FAILED, null, null, msg));
 		history.history(entry(folder, h, PlannedAction.Action.QUARANTINE, msg));
-	}
-
-	/** A decision: gathered for the chunk's one write, or written at once (tracking by hand). */
-	private void keep(String folder, MailHeader h, Tracking t) throws StoreException {
-		if (states != null) {
-			states.put(h.uid(), t);
-		} else if (!dryRun) {
-			store.mail().setTracking(account(), folder, h.uid(), t);
-		}
+		return new Tracking(TrackingState.FAILED, null, null, msg);
 	}
 
 	private void quarantine(String folder, long uid, String reason, byte[] raw) throws MailException {
@@ -448,7 +587,6 @@ final class MailTracker {
 	 */
 	org.liaison.api.messaging.TrackResult trackByHand(String folder, MailHeader header, RecordRef regarding)
 			throws MailException, CrmException, StoreException {
-		SyncBatch history = new SyncBatch();
 		String why = regarding == null ? "tracked by the user" : "set regarding " + regarding + " by the user";
 		context.prefetch(List.of(header.message()));
 		var existing = header.message().messageId() == null ? java.util.Optional.<TrackedEmail>empty()
@@ -463,21 +601,27 @@ final class MailTracker {
 						+ "_email@odata.bind", "/" + regarding.entitySet() + "(" + regarding.id() + ")"), "*"), List.of());
 			}
 			RecordRef reg = regarding != null ? regarding : existing.get().regarding();
-			mark(folder, header, reg, email, why + "; it was already in the CRM as " + email, history);
-			trackedNow.add(header.uid());
-		} else {
-			create(folder, List.of(header), List.of(TrackingDecision.yes("user", why, regarding)), counts, history);
-		}
-		if (trackedNow.remove(header.uid())) {
+			SyncBatch history = new SyncBatch();
+			Tracking t = mark(folder, header, reg, email, why + "; it was already in the CRM as " + email, history);
+			store.mail().setTracking(account(), folder, header.uid(), t);
 			mailbox.setFlags(folder, List.of(header.uid()), Set.of(MailAccount.TRACKED_KEYWORD), true);
 			store.syncState().apply(history);
-			var m = store.mail().message(account(), folder, header.uid()).orElse(null);
-			EmailMessage em = m == null ? header.message() : m.message();
-			return new org.liaison.api.messaging.TrackResult(TrackingState.TRACKED, em.crmEmail(), em.regarding(),
-					m == null ? why : m.trackingReason());
+		} else {
+			Chunk chunk = new Chunk(folder, List.of(header), false, counts);
+			Plan p = new Plan(header);
+			p.decision = TrackingDecision.yes("user", why, regarding);
+			chunk.plans.add(p);
+			prepare(folder, chunk.plans);
+			send(chunk);
+			complete();
+			if (!chunk.flagged.contains(header.uid())) {
+				throw new MailException(counts.problems.isEmpty() ? "the message could not be tracked" : counts.problems.get(0));
+			}
 		}
-		store.syncState().apply(history);
-		throw new MailException(counts.problems.isEmpty() ? "the message could not be tracked" : counts.problems.get(0));
+		var m = store.mail().message(account(), folder, header.uid()).orElse(null);
+		EmailMessage em = m == null ? header.message() : m.message();
+		return new org.liaison.api.messaging.TrackResult(TrackingState.TRACKED, em.crmEmail(), em.regarding(),
+				m == null ? why : m.trackingReason());
 	}
 
 	UUID user() {

@@ -40,6 +40,19 @@ final class Db implements AutoCloseable {
 			this.c = c;
 		}
 
+		/** Statements prepared in this unit of work, by their text: a batch inserts hundreds of rows alike. */
+		private final java.util.Map<String, PreparedStatement> statements = new java.util.HashMap<>();
+
+		/** A prepared statement kept until the unit of work ends (do not close it). */
+		PreparedStatement prepare(String sql) throws SQLException {
+			PreparedStatement ps = statements.get(sql);
+			if (ps == null) {
+				ps = c.prepareStatement(sql);
+				statements.put(sql, ps);
+			}
+			return ps;
+		}
+
 		/** Takes the write lock (once) for the rest of this unit of work. */
 		void forWrite() {
 			if (!writing) {
@@ -93,6 +106,14 @@ final class Db implements AutoCloseable {
 
 		private void finish() {
 			done = true;
+			for (PreparedStatement ps : statements.values()) {
+				try {
+					ps.close();
+				} catch (SQLException e) {
+					// the connection is reused or dropped below
+				}
+			}
+			statements.clear();
 			if (writing) {
 				writing = false;
 				writeLock.unlock();

@@ -225,10 +225,25 @@ final class Records {
 	}
 
 	void insert(Connection c, Entity e, Map<String, Object> given) throws SQLException {
+		List<Object[]> binds = new ArrayList<>();
+		try (PreparedStatement ps = c.prepareStatement(insertSql(e, given, binds))) {
+			bindAll(ps, binds);
+			ps.executeUpdate();
+		}
+	}
+
+	/** The same, on a statement the unit of work keeps (the rows of a batch share a few statements). */
+	void insert(Db.Tx tx, Entity e, Map<String, Object> given) throws SQLException {
+		List<Object[]> binds = new ArrayList<>();
+		PreparedStatement ps = tx.prepare(insertSql(e, given, binds));
+		bindAll(ps, binds);
+		ps.executeUpdate();
+	}
+
+	private String insertSql(Entity e, Map<String, Object> given, List<Object[]> binds) {
 		Map<String, Object> values = withDefaultState(e, given);
 		StringBuilder cols = new StringBuilder();
 		StringBuilder marks = new StringBuilder();
-		List<Object[]> binds = new ArrayList<>();
 		for (Map.Entry<String, Object> v : values.entrySet()) {
 			Attr a = e.attr(v.getKey());
 			if (cols.length() > 0) {
@@ -244,11 +259,7 @@ final class Records {
 				binds.add(new Object[] { null, v.getValue() == null ? null : ((Ref) v.getValue()).logical() });
 			}
 		}
-		try (PreparedStatement ps = c
-				.prepareStatement("INSERT INTO " + e.table() + " (" + cols + ") VALUES (" + marks + ")")) {
-			bindAll(ps, binds);
-			ps.executeUpdate();
-		}
+		return "INSERT INTO " + e.table() + " (" + cols + ") VALUES (" + marks + ")";
 	}
 
 	void update(Connection c, Entity e, String id, Map<String, Object> values) throws SQLException {

@@ -20,6 +20,11 @@ final class Rules {
 	private Rules() {
 	}
 
+	/** Whether writes of this entity have rules to check (they read the record as it is first). */
+	static boolean applies(Entity e) {
+		return e.logical.equals("mailbox") || e.logical.equals("liaison_clientinstance");
+	}
+
 	static void check(WebApi api, Tx tx, Entity e, String id, Map<String, Object> values, Map<String, Object> current,
 			Principal who) throws SQLException {
 		switch (e.logical) {

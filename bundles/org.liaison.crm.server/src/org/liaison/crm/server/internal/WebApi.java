@@ -712,77 +712,99 @@ final class WebApi {
 		Res res = inTx(outer, tx -> {
 			tx.forWrite();
 			boolean post = conditions == null;
-			// a POST without an id gets a new random one: nothing to look up
-			Map<String, Object> current = post && !p.values().containsKey(e.key) ? null : records.get(tx.c, e, id);
 			String ifMatch = post ? null : conditions[0];
 			String ifNoneMatch = post ? null : conditions[1];
-			if (current != null && (post || "*".equals(ifNoneMatch))) {
-				throw new ApiError(412, ApiError.DUPLICATE, "A record with matching key values already exists: "
-						+ e.set + "(" + id + ")" + (post ? "" : " (If-None-Match: * asked to create only)"));
-			}
-			if (current == null && ifMatch != null) {
-				throw ApiError.notFound(e.logical, id);
-			}
-			if (current != null && ifMatch != null && !ifMatch.equals("*")
-					&& !ifMatch.equals(Json.etag((Long) current.get("versionnumber")))) {
-				throw new ApiError(412, ApiError.VERSION_MISMATCH, "The version of the existing record doesn't match the"
-						+ " RowVersion property provided: " + e.set + "(" + id + ") is at "
-						+ Json.etag((Long) current.get("versionnumber")) + ", the request named " + ifMatch);
-			}
-			Map<String, Object> values = new LinkedHashMap<>(p.values());
-			values.remove(e.key);
-			long version = tx.nextVersion();
-			Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-			Ref me = new Ref("systemuser", who.userId());
-			boolean created = current == null;
-			if (created) {
-				checkWrite(e, null, who);
-				if (e.owned) {
+			// create-only (If-None-Match: *, what a client choosing its ids sends): the insert itself tells
+			// whether the record exists (its key is unique), so the usual case costs no lookup
+			boolean createOnly = !post && "*".equals(ifNoneMatch) && ifMatch == null && !Rules.applies(e);
+			// a POST without an id gets a new one: nothing to look up
+			Map<String, Object> current = createOnly || post && !p.values().containsKey(e.key) ? null
+					: records.get(tx.c, e, id);
+			boolean[] inserted = { false };
+			try {
+				if (current != null && (post || "*".equals(ifNoneMatch))) {
+					throw new ApiError(412, ApiError.DUPLICATE, "A record with matching key values already exists: "
+							+ e.set + "(" + id + ")" + (post ? "" : " (If-None-Match: * asked to create only)"));
+				}
+				if (current == null && ifMatch != null) {
+					throw ApiError.notFound(e.logical, id);
+				}
+				if (current != null && ifMatch != null && !ifMatch.equals("*")
+						&& !ifMatch.equals(Json.etag((Long) current.get("versionnumber")))) {
+					throw new ApiError(412, ApiError.VERSION_MISMATCH, "The version of the existing record doesn't match the"
+							+ " RowVersion property provided: " + e.set + "(" + id + ") is at "
+							+ Json.etag((Long) current.get("versionnumber")) + ", the request named " + ifMatch);
+				}
+				Map<String, Object> values = new LinkedHashMap<>(p.values());
+				values.remove(e.key);
+				long version = tx.nextVersion();
+				Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+				Ref me = new Ref("systemuser", who.userId());
+				boolean created = current == null;
+				if (created) {
+					checkWrite(e, null, who);
+					if (e.owned) {
+						Object owner = values.get("ownerid");
+						if (owner == null) {
+							values.put("ownerid", me);
+						} else if (!who.admin() && !((Ref) owner).id().equals(who.userId())) {
+							throw denied(who, "assign", e, id);
+						}
+					}
+					if (e.attr("statecode") != null && !values.containsKey("statecode")) {
+						values.put("statecode", 0);
+					}
+					if (e.attr("statuscode") != null && !values.containsKey("statuscode")) {
+						values.put("statuscode", e.logical.equals("task") ? 2 : 1);
+					}
+					if (e.logical.equals("email") && values.get("trackingtoken") == null) {
+						values.put("trackingtoken", String.format(Locale.ROOT, "CRM:%07d", version));
+					}
+				} else {
+					checkWrite(e, current, who);
 					Object owner = values.get("ownerid");
-					if (owner == null) {
-						values.put("ownerid", me);
-					} else if (!who.admin() && !((Ref) owner).id().equals(who.userId())) {
+					if (owner != null && !who.admin() && !((Ref) owner).id().equals(who.userId())) {
 						throw denied(who, "assign", e, id);
 					}
 				}
-				if (e.attr("statecode") != null && !values.containsKey("statecode")) {
-					values.put("statecode", 0);
+				computed(e, values, current);
+				checkRefs(e, values, tx);
+				Rules.check(this, tx, e, id, values, current, who);
+				values.put("versionnumber", version);
+				values.put("modifiedon", now);
+				values.put("modifiedby", me);
+				if (created) {
+					values.put(e.key, id);
+					values.put("createdon", now);
+					values.put("createdby", me);
+					try {
+						records.insert(tx, e, values);
+					} catch (SQLException x) {
+						if (createOnly && "23505".equals(x.getSQLState())) {
+							throw existsAlready(e, id);
+						}
+						throw x;
+					}
+					inserted[0] = true;
+				} else {
+					records.update(tx.c, e, id, values);
 				}
-				if (e.attr("statuscode") != null && !values.containsKey("statuscode")) {
-					values.put("statuscode", e.logical.equals("task") ? 2 : 1);
+				if (e.activity() && p.parties() != null) {
+					if (!created) {
+						records.deleteParties(tx.c, id);
+					}
+					writeParties(tx, e, id, p.parties(), version, now, me);
 				}
-				if (e.logical.equals("email") && values.get("trackingtoken") == null) {
-					values.put("trackingtoken", String.format(Locale.ROOT, "CRM:%07d", version));
+				written.putAll(values);
+				return Http.empty(created ? 201 : 200);
+			} catch (ApiError refused) {
+				// a create-only write refused before its insert answers 412, as with a lookup first, if the
+				// record exists
+				if (createOnly && !inserted[0] && refused.status != 412 && records.exists(tx.c, e, id)) {
+					throw existsAlready(e, id);
 				}
-			} else {
-				checkWrite(e, current, who);
-				Object owner = values.get("ownerid");
-				if (owner != null && !who.admin() && !((Ref) owner).id().equals(who.userId())) {
-					throw denied(who, "assign", e, id);
-				}
+				throw refused;
 			}
-			computed(e, values, current);
-			checkRefs(e, values, tx);
-			Rules.check(this, tx, e, id, values, current, who);
-			values.put("versionnumber", version);
-			values.put("modifiedon", now);
-			values.put("modifiedby", me);
-			if (created) {
-				values.put(e.key, id);
-				values.put("createdon", now);
-				values.put("createdby", me);
-				records.insert(tx.c, e, values);
-			} else {
-				records.update(tx.c, e, id, values);
-			}
-			if (e.activity() && p.parties() != null) {
-				if (!created) {
-					records.deleteParties(tx.c, id);
-				}
-				writeParties(tx, e, id, p.parties(), version, now, me);
-			}
-			written.putAll(values);
-			return Http.empty(created ? 201 : 200);
 		});
 		String location = root() + e.set + "(" + id + ")";
 		if (contentIds != null) {
@@ -814,6 +836,11 @@ final class WebApi {
 		return Http.empty(204).header("OData-EntityId", location);
 	}
 
+	private static ApiError existsAlready(Entity e, String id) {
+		return new ApiError(412, ApiError.DUPLICATE, "A record with matching key values already exists: " + e.set + "("
+				+ id + ") (If-None-Match: * asked to create only)");
+	}
+
 	void writeParties(Tx tx, Entity e, String id, List<Map<String, Object>> parties, long version, Instant now, Ref me)
 			throws SQLException {
 		Entity pe = schema.bySet(Schema.PARTY_SET);
@@ -827,7 +854,7 @@ final class WebApi {
 			v.put("modifiedon", now);
 			v.put("createdby", me);
 			v.put("modifiedby", me);
-			records.insert(tx.c, pe, v);
+			records.insert(tx, pe, v);
 		}
 	}
 
