@@ -53,6 +53,25 @@ final class ApiError extends RuntimeException {
 		return new ApiError(400, QUERY, message);
 	}
 
+	/**
+	 * Whether the database rolled the whole transaction back (SQLState class 40: a deadlock victim, a
+	 * lock wait timed out): nothing of the request was written, and sending it again is safe.
+	 */
+	static boolean rolledBack(java.sql.SQLException e) {
+		for (java.sql.SQLException x = e; x != null; x = x.getNextException()) {
+			if (x.getSQLState() != null && x.getSQLState().startsWith("40")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** 503 with Retry-After for a request the database rolled back ({@link #rolledBack}). */
+	static ApiError rolledBackError(java.sql.SQLException e) {
+		return new ApiError(503, UNAVAILABLE, "The database rolled the request back (" + e.getSQLState() + ": "
+				+ e.getMessage() + "); nothing of it was written; send it again").header("Retry-After", "1");
+	}
+
 	static ApiError notFound(String logical, Object id) {
 		return new ApiError(404, NOT_FOUND, "Entity '" + logical + "' With Id = " + id + " Does Not Exist");
 	}

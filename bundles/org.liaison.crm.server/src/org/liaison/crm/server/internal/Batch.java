@@ -156,6 +156,10 @@ final class Batch {
 			}
 			return res;
 		} catch (SQLException | RuntimeException e) {
+			if (e instanceof SQLException s && ApiError.rolledBack(s)) {
+				// the whole transaction is gone, the parts before this one too: the batch fails as one
+				throw ApiError.rolledBackError(s);
+			}
 			return Http.json(500, Json.error("0x80040216", "An unexpected error occurred: " + e.getMessage()));
 		}
 	}

@@ -141,8 +141,14 @@ final class Server implements CrmServer.Running {
 				res = res.header("WWW-Authenticate", "Bearer authorization_uri=\"" + token + "\", error=\"invalid_token\"");
 			}
 		} catch (SQLException | RuntimeException e) {
-			LOG.log(Level.WARNING, "request failed: " + ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath(), e);
-			res = Http.json(500, Json.error("0x80040216", "An unexpected error occurred on the server: " + e));
+			if (e instanceof SQLException s && ApiError.rolledBack(s)) {
+				ApiError busy = ApiError.rolledBackError(s);
+				res = Http.json(busy.status, Json.error(busy.code, busy.getMessage())).header("Retry-After", "1");
+			} else {
+				LOG.log(Level.WARNING, "request failed: " + ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath(),
+						e);
+				res = Http.json(500, Json.error("0x80040216", "An unexpected error occurred on the server: " + e));
+			}
 		} finally {
 			WebApi.REQUEST_ROOT.remove();
 		}
