@@ -46,8 +46,9 @@ final class Outgoing {
 	/** Sends what is pending; returns {sent, failed}; problems are added to {@code problems}. */
 	static int[] send(CrmClient crm, Mailbox mailbox, UUID user, boolean dryRun, List<String> problems,
 			IProgressMonitor monitor) throws CrmException {
+		// statuscode tells an email a run stopped handing over (Sending) from one marked to send
 		CrmPage page = crm.query("emails", CrmQuery.select("activityid", "subject", "description", "liaison_bodyhtml",
-				"messageid", "inreplyto").expand("email_activity_parties").filter("_ownerid_value eq " + user
+				"messageid", "inreplyto", "statuscode").expand("email_activity_parties").filter("_ownerid_value eq " + user
 						+ " and (statuscode eq " + PENDING_SEND + " or statuscode eq " + SENDING + ") and directioncode eq true"));
 		List<CrmRecord> pending = new ArrayList<>(page.records());
 		while (page.nextLink() != null) {

@@ -791,6 +791,17 @@ final class SyncStateTables implements SyncStateStore {
 			}
 		}
 
+		/** Deletes an item's quarantine entry (discarded or not); returns the pair's number. */
+		private int unquarantine(String pairId, Side side, String href) throws SQLException {
+			int p = pair(c, pairId, true);
+			now("DELETE FROM SYNC_QUARANTINE WHERE PAIR = ? AND SIDE = ? AND HREF = ?", s -> {
+				s.setInt(1, p);
+				s.setString(2, side(side));
+				s.setString(3, href);
+			});
+			return p;
+		}
+
 		private void now(String sql, Binder b) throws SQLException {
 			flush();
 			try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -888,26 +899,14 @@ final class SyncStateTables implements SyncStateStore {
 							});
 				}
 				case SyncBatch.Release r -> {
-					int p = pair(c, r.pairId(), true);
-					now("DELETE FROM SYNC_QUARANTINE WHERE PAIR = ? AND SIDE = ? AND HREF = ?", s -> {
-						s.setInt(1, p);
-						s.setString(2, side(r.side()));
-						s.setString(3, r.href());
-					});
+					int p = unquarantine(r.pairId(), r.side(), r.href());
 					// a change listing would not report the released item again: list that side in full next time
 					now("UPDATE SYNC_TOKEN SET TOKEN = NULL WHERE PAIR = ? AND SIDE = ?", s -> {
 						s.setInt(1, p);
 						s.setString(2, side(r.side()));
 					});
 				}
-				case SyncBatch.EndQuarantine q -> {
-					int p = pair(c, q.pairId(), true);
-					now("DELETE FROM SYNC_QUARANTINE WHERE PAIR = ? AND SIDE = ? AND HREF = ?", s -> {
-						s.setInt(1, p);
-						s.setString(2, side(q.side()));
-						s.setString(3, q.href());
-					});
-				}
+				case SyncBatch.EndQuarantine q -> unquarantine(q.pairId(), q.side(), q.href());
 				case SyncBatch.PutConflict pc -> putConflict(pc.conflict());
 				case SyncBatch.ConflictState cs -> {
 					PreparedStatement s = stmt("UPDATE SYNC_CONFLICT SET STATE = ?,"

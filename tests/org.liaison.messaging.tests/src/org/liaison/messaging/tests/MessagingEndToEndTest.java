@@ -216,6 +216,48 @@ class MessagingEndToEndTest {
 	}
 
 	@Test
+	void aRunStoppedWhileHandingAnEmailOver_theNextRunNeverSendsItTwice() throws Exception {
+		// as a run leaves an email it was killed while handing over: Sending, its Message-ID given;
+		// one went out and was filed in Sent before the stop, the other not (no copy to tell)
+		Profile alice = world.profile("alice", "none", false);
+		var imap = world.mail.getManagers().getImapHostManager();
+		int bobHad = imap.getInbox(world.mailUsers.get("bob")).getMessageCount();
+		UUID filed;
+		UUID unknown;
+		String filedId = "<" + UUID.randomUUID() + "@liaison.invalid>";
+		String unknownId = "<" + UUID.randomUUID() + "@liaison.invalid>";
+		try (CrmClient crm = world.client("alice")) {
+			filed = sending(crm, "Filed before the stop", filedId);
+			unknown = sending(crm, "Stopped mid-hand-over", unknownId);
+		}
+		world.deliverTo("alice", "Sent", "Filed before the stop", filedId);
+		MessagingReport r = world.sync(alice);
+		assertEquals(1, r.sent(), "the filed one counts as sent: " + r);
+		assertEquals(1, r.sendFailed(), r.toString());
+		assertTrue(r.problems().stream().anyMatch(p -> p.contains("Stopped mid-hand-over") && p.contains("may or may not")),
+				r.problems().toString());
+		assertEquals(bobHad, imap.getInbox(world.mailUsers.get("bob")).getMessageCount(), "nothing was sent again");
+		try (CrmClient crm = world.client("alice")) {
+			assertEquals(3, crm.retrieve("emails", filed, CrmQuery.select("statuscode")).integer("statuscode"));
+			assertEquals(8, crm.retrieve("emails", unknown, CrmQuery.select("statuscode")).integer("statuscode"),
+					"marked Failed for the user to check");
+		}
+		assertEquals(0, world.sync(alice).sent(), "and not later either");
+	}
+
+	private static UUID sending(CrmClient crm, String subject, String messageId) throws Exception {
+		Map<String, Object> f = new LinkedHashMap<>();
+		f.put("subject", subject);
+		f.put("description", "Please find the quote.");
+		f.put("directioncode", true);
+		f.put("email_activity_parties", List.of(Map.of("participationtypemask", 2, "addressused", "bob@example.test")));
+		UUID id = create(crm, "emails", f);
+		crm.write(CrmWrite.update("emails", id, Map.of("statecode", 1, "statuscode", 7, "messageid", messageId), "*"),
+				List.of());
+		return id;
+	}
+
+	@Test
 	void oneMessageTrackedByTwoUsers_isOneCrmEmailWithBothAsParties() throws Exception {
 		Profile alice = world.profile("alice", "all", false);
 		Profile bob = world.profile("bob", "all", false);

@@ -212,6 +212,28 @@ final class World implements AutoCloseable {
 		mailUsers.get(to).deliver(m);
 	}
 
+	/** Files a message from the user to bob in one of the user's folders (made if missing), as a sent copy is. */
+	void deliverTo(String user, String folder, String subject, String messageId) throws Exception {
+		MimeMessage m = new MimeMessage(Session.getInstance(new Properties())) {
+			@Override
+			protected void updateMessageID() throws jakarta.mail.MessagingException {
+				setHeader("Message-ID", messageId);
+			}
+		};
+		m.setFrom(new InternetAddress(user + "@example.test"));
+		m.addRecipient(Message.RecipientType.TO, new InternetAddress("bob@example.test"));
+		m.setSubject(subject);
+		m.setSentDate(Date.from(Instant.now()));
+		m.setText("Please find the quote.");
+		m.saveChanges();
+		var imap = mail.getManagers().getImapHostManager();
+		var f = imap.getFolder(mailUsers.get(user), folder);
+		if (f == null) {
+			f = imap.createMailbox(mailUsers.get(user), folder);
+		}
+		f.appendMessage(m, new jakarta.mail.Flags(jakarta.mail.Flags.Flag.SEEN), new Date());
+	}
+
 	List<CrmRecord> emails(CrmClient c, String messageId) throws Exception {
 		return c.query("emails", CrmQuery.select("activityid", "subject", "messageid", "_regardingobjectid_value",
 				"statuscode").expand("email_activity_parties").filter("messageid eq " + CrmQuery.quote(messageId)))
