@@ -2,7 +2,6 @@ package org.liaison.demo.internal;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +32,7 @@ import org.liaison.api.security.TrustService;
 import org.liaison.api.sync.SyncReport;
 import org.liaison.connector.dav.internal.radicale.RadicaleServer;
 import org.liaison.crm.server.CrmServer;
+import org.liaison.demo.DemoProfile;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -174,34 +174,14 @@ public class DemoCommand implements Command {
 
 	private static Path writeProfile(Path home, CrmServer.Running crm, GreenMail mail, RadicaleServer radicale)
 			throws IOException {
-		Properties p = new Properties();
-		p.setProperty("name", "demo");
-		p.setProperty("crm.url", crm.serviceRoot().toString());
-		p.setProperty("crm.token-url", crm.tokenEndpoint().toString());
-		p.setProperty("crm.user", "demo");
-		p.setProperty("crm.client-id", "liaison-demo");
-		p.setProperty("mail.protocol", "imap");
-		p.setProperty("mail.host", "127.0.0.1");
-		p.setProperty("mail.port", Integer.toString(mail.getImap().getPort()));
-		p.setProperty("mail.security", "none");
-		p.setProperty("mail.user", "demo");
-		p.setProperty("mail.address", "demo@example.test");
-		p.setProperty("smtp.host", "127.0.0.1");
-		p.setProperty("smtp.port", Integer.toString(mail.getSmtp().getPort()));
-		p.setProperty("smtp.security", "none");
-		p.setProperty("smtp.user", "demo");
-		p.setProperty("pim", radicale == null ? "local" : "dav");
+		Properties p = DemoProfile.of("demo", crm, mail);
 		if (radicale != null) {
+			p.setProperty("pim", "dav");
 			p.setProperty("dav.url", radicale.url().toString());
 			p.setProperty("dav.user", radicale.user());
 		}
-		p.setProperty("tracking.option", "from-crm-customers");
 		p.setProperty("sync.interval", "5");
-		Path file = home.resolve("demo.properties");
-		try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-			p.store(w, "Liaison demo profile (made by ./liaison demo; no secrets here)");
-		}
-		return file;
+		return DemoProfile.write(p, home, "Liaison demo profile (made by ./liaison demo; no secrets here)");
 	}
 
 	/** A random password for the run's throwaway servers. */

@@ -1,10 +1,7 @@
 package org.liaison.ui.bench;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,6 +23,7 @@ import org.liaison.api.profile.Profile;
 import org.liaison.api.security.SecretStore;
 import org.liaison.api.security.TrustService;
 import org.liaison.crm.server.CrmServer;
+import org.liaison.demo.DemoProfile;
 
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
@@ -80,34 +78,13 @@ public final class DemoData implements AutoCloseable {
 	}
 
 	private Path writeProfile(Path dir, String name, String... extra) throws IOException {
-		Properties p = new Properties();
-		p.setProperty("name", name);
-		p.setProperty("crm.url", crm.serviceRoot().toString());
-		p.setProperty("crm.token-url", crm.tokenEndpoint().toString());
-		p.setProperty("crm.user", "demo");
-		p.setProperty("crm.client-id", "liaison-" + name);
+		Properties p = DemoProfile.of(name, crm, mail);
 		p.setProperty("crm.label", "Sample organization");
-		p.setProperty("mail.protocol", "imap");
-		p.setProperty("mail.host", "127.0.0.1");
-		p.setProperty("mail.port", Integer.toString(mail.getImap().getPort()));
-		p.setProperty("mail.security", "none");
-		p.setProperty("mail.user", "demo");
-		p.setProperty("mail.address", "demo@example.test");
-		p.setProperty("smtp.host", "127.0.0.1");
-		p.setProperty("smtp.port", Integer.toString(mail.getSmtp().getPort()));
-		p.setProperty("smtp.security", "none");
-		p.setProperty("smtp.user", "demo");
-		p.setProperty("pim", "local");
-		p.setProperty("tracking.option", "from-crm-customers");
 		p.setProperty("sync.interval", "60");
 		for (int i = 0; i + 1 < extra.length; i += 2) {
 			p.setProperty(extra[i], extra[i + 1]);
 		}
-		Path file = dir.resolve(name + ".properties");
-		try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-			p.store(w, "Liaison profile for demo-like data (no secrets here)");
-		}
-		return file;
+		return DemoProfile.write(p, dir, "Liaison profile for demo-like data (no secrets here)");
 	}
 
 	/** demo's signed-in CRM client; the caller closes it. */
