@@ -63,8 +63,12 @@ final class Database implements AutoCloseable {
 		return label;
 	}
 
-	/** Tries of a transaction that Derby chose as the victim of a deadlock or a lock timeout. */
-	private static final int LOCK_TRIES = 6;
+	/**
+	 * Tries of a transaction that Derby chose as the victim of a deadlock or a lock timeout. A reader
+	 * scanning rows a busy writer is updating can lose several times in a row on a loaded machine
+	 * (six tries were seen to run out in CI); with the pauses below ten tries span about 3 s.
+	 */
+	private static final int LOCK_TRIES = 10;
 
 	/** A deadlock victim or a lock timeout: the transaction was rolled back and may simply run again. */
 	private static boolean lockConflict(SQLException e) {
@@ -79,7 +83,9 @@ final class Database implements AutoCloseable {
 
 	private static void pause(int attempt) {
 		try {
-			Thread.sleep(2L << attempt);
+			// growing, capped, with jitter: two victims retrying in step would meet again
+			long base = Math.min(1000, 2L << attempt);
+			Thread.sleep(base / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(base / 2 + 1));
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
