@@ -41,6 +41,15 @@ final class ApiError extends RuntimeException {
 		return this;
 	}
 
+	/** The error as an HTTP answer: its status, the Web API's error body, its headers. */
+	Http.Res response() {
+		Http.Res res = Http.json(status, Json.error(code, getMessage()));
+		for (Map.Entry<String, String> h : headers.entrySet()) {
+			res = res.header(h.getKey(), h.getValue());
+		}
+		return res;
+	}
+
 	static ApiError badRequest(String code, String message) {
 		return new ApiError(400, code, message);
 	}

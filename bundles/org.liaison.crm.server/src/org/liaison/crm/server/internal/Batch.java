@@ -150,11 +150,7 @@ final class Batch {
 		try {
 			return api.dispatch(r, who, tx, ids);
 		} catch (ApiError e) {
-			Res res = Http.json(e.status, Json.error(e.code, e.getMessage()));
-			for (Map.Entry<String, String> h : e.headers.entrySet()) {
-				res = res.header(h.getKey(), h.getValue());
-			}
-			return res;
+			return e.response();
 		} catch (SQLException | RuntimeException e) {
 			if (e instanceof SQLException s && ApiError.rolledBack(s)) {
 				// the whole transaction is gone, the parts before this one too: the batch fails as one

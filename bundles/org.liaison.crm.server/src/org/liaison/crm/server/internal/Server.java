@@ -133,17 +133,13 @@ final class Server implements CrmServer.Running {
 		try {
 			res = respond(ex);
 		} catch (ApiError e) {
-			res = Http.json(e.status, Json.error(e.code, e.getMessage()));
-			for (Map.Entry<String, String> h : e.headers.entrySet()) {
-				res = res.header(h.getKey(), h.getValue());
-			}
+			res = e.response();
 			if (e.status == 401) {
 				res = res.header("WWW-Authenticate", "Bearer authorization_uri=\"" + token + "\", error=\"invalid_token\"");
 			}
 		} catch (SQLException | RuntimeException e) {
 			if (e instanceof SQLException s && ApiError.rolledBack(s)) {
-				ApiError busy = ApiError.rolledBackError(s);
-				res = Http.json(busy.status, Json.error(busy.code, busy.getMessage())).header("Retry-After", "1");
+				res = ApiError.rolledBackError(s).response();
 			} else {
 				LOG.log(Level.WARNING, "request failed: " + ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath(),
 						e);
