@@ -433,15 +433,17 @@ final class Filter {
 		throw error("expected a comparison operator (eq ne gt ge lt le) but found '" + t.text + "'");
 	}
 
+	private static ApiError mismatch(Attr a, Lit v) {
+		return ApiError.query("A binary operator with incompatible types was detected: '" + a.property() + "' is "
+				+ a.type.edm + " but " + v.text + " is not");
+	}
+
 	/** The literal as the attribute's stored form, or a clear error when its type does not fit. */
 	private static Object value(Attr a, Lit v) {
-		String want = a.type.edm;
-		ApiError mismatch = ApiError.query("A binary operator with incompatible types was detected: '" + a.property()
-				+ "' is " + want + " but " + v.text + " is not");
 		switch (a.type) {
 			case STRING -> {
 				if (v.kind != Kind.STRING) {
-					throw mismatch;
+					throw mismatch(a, v);
 				}
 				return v.value;
 			}
@@ -452,37 +454,37 @@ final class Filter {
 				if (v.kind == Kind.STRING && GUID.matcher((String) v.value).matches()) {
 					return ((String) v.value).toLowerCase(Locale.ROOT);
 				}
-				throw mismatch;
+				throw mismatch(a, v);
 			}
 			case INT, CHOICE -> {
 				if (v.kind != Kind.NUMBER) {
-					throw mismatch;
+					throw mismatch(a, v);
 				}
 				try {
 					return ((BigDecimal) v.value).intValueExact();
 				} catch (ArithmeticException e) {
-					throw mismatch;
+					throw mismatch(a, v);
 				}
 			}
 			case BIGINT -> {
 				if (v.kind != Kind.NUMBER) {
-					throw mismatch;
+					throw mismatch(a, v);
 				}
 				try {
 					return ((BigDecimal) v.value).longValueExact();
 				} catch (ArithmeticException e) {
-					throw mismatch;
+					throw mismatch(a, v);
 				}
 			}
 			case DECIMAL -> {
 				if (v.kind != Kind.NUMBER) {
-					throw mismatch;
+					throw mismatch(a, v);
 				}
 				return v.value;
 			}
 			case BOOL -> {
 				if (!(v.value instanceof Boolean)) {
-					throw mismatch;
+					throw mismatch(a, v);
 				}
 				return v.value;
 			}
@@ -493,15 +495,15 @@ final class Filter {
 				if (v.kind == Kind.DATE) {
 					return ((LocalDate) v.value).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
 				}
-				throw mismatch;
+				throw mismatch(a, v);
 			}
 			case DATE -> {
 				if (v.kind != Kind.DATE) {
-					throw mismatch;
+					throw mismatch(a, v);
 				}
 				return (int) ((LocalDate) v.value).toEpochDay();
 			}
-			default -> throw mismatch;
+			default -> throw mismatch(a, v);
 		}
 	}
 }

@@ -203,12 +203,10 @@ final class Json {
 		if (v == null || v.isNull()) {
 			return null;
 		}
-		ApiError wrong = ApiError.payload("Cannot convert the literal '" + (v.isTextual() ? v.asText() : v.toString())
-				+ "' to the expected type '" + a.type.edm + "' of the property '" + a.name + "' of '" + a.entity.logical + "'");
 		switch (a.type) {
 			case STRING, MEMO -> {
 				if (!v.isTextual()) {
-					throw wrong;
+					throw wrong(a, v);
 				}
 				String s = v.asText();
 				if (s.length() > a.max) {
@@ -223,7 +221,7 @@ final class Json {
 			}
 			case INT, CHOICE -> {
 				if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-					throw wrong;
+					throw wrong(a, v);
 				}
 				int n = v.intValue();
 				if (a.type == Type.CHOICE && !a.choices.contains(n)) {
@@ -234,19 +232,19 @@ final class Json {
 			}
 			case DECIMAL -> {
 				if (!v.isNumber()) {
-					throw wrong;
+					throw wrong(a, v);
 				}
 				return v.decimalValue();
 			}
 			case BOOL -> {
 				if (!v.isBoolean()) {
-					throw wrong;
+					throw wrong(a, v);
 				}
 				return v.booleanValue();
 			}
 			case DATETIME -> {
 				if (!v.isTextual()) {
-					throw wrong;
+					throw wrong(a, v);
 				}
 				try {
 					return OffsetDateTime.parse(v.asText()).toInstant().truncatedTo(ChronoUnit.SECONDS);
@@ -254,22 +252,28 @@ final class Json {
 					try {
 						return LocalDate.parse(v.asText()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
 					} catch (DateTimeParseException ex2) {
-						throw wrong;
+						throw wrong(a, v);
 					}
 				}
 			}
 			case DATE -> {
 				if (!v.isTextual()) {
-					throw wrong;
+					throw wrong(a, v);
 				}
 				try {
 					return LocalDate.parse(v.asText());
 				} catch (DateTimeParseException ex) {
-					throw wrong;
+					throw wrong(a, v);
 				}
 			}
-			default -> throw wrong;
+			default -> throw wrong(a, v);
 		}
+	}
+
+	/** Built only when thrown: a value is converted for every attribute of every record written. */
+	private static ApiError wrong(Attr a, JsonNode v) {
+		return ApiError.payload("Cannot convert the literal '" + (v.isTextual() ? v.asText() : v.toString())
+				+ "' to the expected type '" + a.type.edm + "' of the property '" + a.name + "' of '" + a.entity.logical + "'");
 	}
 
 	/** Writes one record; {@code select} null means all attributes. */
