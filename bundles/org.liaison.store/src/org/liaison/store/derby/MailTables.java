@@ -10,9 +10,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -192,25 +194,58 @@ final class MailTables implements MailStore {
 					PreparedStatement in = c.prepareStatement("INSERT INTO MAIL_MESSAGE (IDENT, MESSAGE_ID, MODSEQ, FLAGS,"
 							+ " SIZE, DATA, TRACKING, REGARDING, CRM_RECORD, TRACKING_REASON, ACCOUNT, FOLDER, UID)"
 							+ " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+				// the rows there already, found in one range scan per folder: an UPDATE that finds no row costs
+				// a warning object each, and new mail (most of what comes here) would cost one per message
+				Set<String> known = known(c, all);
+				boolean updates = false;
+				boolean inserts = false;
 				for (CachedMessage m : all) {
-					bind(up, m);
-					up.addBatch();
-				}
-				int[] n = up.executeBatch();
-				boolean any = false;
-				for (int i = 0; i < n.length; i++) {
-					if (n[i] == 0) {
-						bind(in, all.get(i));
+					if (known.contains(m.account() + "\n" + m.folder() + "\n" + m.uid())) {
+						bind(up, m);
+						up.addBatch();
+						updates = true;
+					} else {
+						bind(in, m);
 						in.addBatch();
-						any = true;
+						inserts = true;
 					}
 				}
-				if (any) {
+				if (updates) {
+					up.executeBatch();
+				}
+				if (inserts) {
 					in.executeBatch();
 				}
 			}
 			return null;
 		});
+	}
+
+	/** "account\nfolder\nuid" of the given messages that have a row. */
+	private static Set<String> known(Connection c, List<CachedMessage> messages) throws SQLException {
+		Map<String, long[]> ranges = new HashMap<>();
+		for (CachedMessage m : messages) {
+			long[] r = ranges.computeIfAbsent(m.account() + "\n" + m.folder(), k -> new long[] { m.uid(), m.uid() });
+			r[0] = Math.min(r[0], m.uid());
+			r[1] = Math.max(r[1], m.uid());
+		}
+		Set<String> out = new HashSet<>();
+		try (PreparedStatement ps = c.prepareStatement(
+				"SELECT UID FROM MAIL_MESSAGE WHERE ACCOUNT = ? AND FOLDER = ? AND UID BETWEEN ? AND ?")) {
+			for (Map.Entry<String, long[]> r : ranges.entrySet()) {
+				String[] af = r.getKey().split("\n", 2);
+				ps.setString(1, af[0]);
+				ps.setString(2, af[1]);
+				ps.setLong(3, r.getValue()[0]);
+				ps.setLong(4, r.getValue()[1]);
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						out.add(r.getKey() + "\n" + rs.getLong(1));
+					}
+				}
+			}
+		}
+		return out;
 	}
 
 	private static void bind(PreparedStatement ps, CachedMessage m) throws SQLException {
