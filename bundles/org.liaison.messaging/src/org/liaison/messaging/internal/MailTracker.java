@@ -155,14 +155,16 @@ final class MailTracker {
 				}
 				// the server renumbered the folder: forget the old state and scan it again
 				pending.clear();
-				complete();
+				completeAll();
+				settle();
 				if (!dryRun) {
 					store.mail().dropFolder(account(), folder);
 				}
 				next = mailbox.sync(folder, null, sink, monitor);
 			}
 			process(folder, pending, options, counts, monitor);
-			complete();
+			completeAll();
+			settle();
 			if (!dryRun) {
 				store.mail().saveFolder(new MailFolderState(account(), folder, next.uidValidity(), next.uidNext(),
 						next.highestModSeq(), next.encode(), Instant.now()));
@@ -182,13 +184,20 @@ final class MailTracker {
 	 * next run finds those emails in the CRM (412) and keeps them one email each.
 	 */
 	private <E extends Exception> E abandon(E e) {
-		if (inFlight != null) {
+		while (!inFlight.isEmpty()) {
 			try {
 				complete();
 			} catch (MailException | RuntimeException again) {
 				e.addSuppressed(again);
+			}
+		}
+		if (recording != null) {
+			try {
+				settle();
+			} catch (MailException | RuntimeException again) {
+				e.addSuppressed(again);
 			} finally {
-				inFlight = null;
+				recording = null;
 			}
 		}
 		return e;
@@ -221,8 +230,12 @@ final class MailTracker {
 		/** Whether the cached headers are written with the decisions (a scan), or only the decisions (by hand). */
 		final boolean cache;
 		List<Plan> sent = List.of();
+		/** The messages to mark tracked once the decisions are recorded; then the ones marked. */
+		List<Long> flag = List.of();
 		List<Long> flagged = List.of();
 		java.util.concurrent.FutureTask<List<CrmClient.BatchResult>> batch;
+		/** Recording the decisions in the store, in the background while the next chunks go on. */
+		java.util.concurrent.FutureTask<Void> record;
 
 		final Counts counts;
 
@@ -234,13 +247,23 @@ final class MailTracker {
 		}
 	}
 
-	/** The chunk whose CRM emails are being created while the next one is read and decided. */
-	private Chunk inFlight;
+	/**
+	 * Chunks whose CRM emails are being created, oldest first, while the next one is read and decided:
+	 * two, so that the CRM always has the next {@code $batch} at hand when it finishes one.
+	 */
+	private final java.util.ArrayDeque<Chunk> inFlight = new java.util.ArrayDeque<>();
+
+	static final int IN_FLIGHT = 2;
+
+	/** The chunk before it, whose decisions are being written to the store (then its messages marked). */
+	private Chunk recording;
 
 	/**
 	 * Decides and tracks one chunk of new messages. Its CRM emails are created in the background
-	 * while the scan reads and decides the next chunk; the decisions of that chunk count the emails
-	 * in flight as tracked, and are made again for the messages that leaned on one the CRM refused.
+	 * while the scan reads and decides the next chunks (up to {@link #IN_FLIGHT} chunks are at the
+	 * CRM); their decisions count the emails in flight as tracked. When the oldest chunk's answer
+	 * shows emails the CRM refused, the messages of the chunk at hand that leaned on one are decided
+	 * again; a chunk already sent keeps its decisions, whose reasons name the email they leaned on.
 	 */
 	private void process(String folder, List<MailHeader> headers, TrackingOptions options, Counts counts,
 			IProgressMonitor monitor) throws MailException {
@@ -266,7 +289,7 @@ final class MailTracker {
 			}
 			decide(chunk.plans, options);
 			prepare(folder, chunk.plans);
-			Set<String> refused = complete();
+			Set<String> refused = inFlight.size() >= IN_FLIGHT ? complete() : Set.of();
 			if (!refused.isEmpty()) {
 				List<Plan> again = new ArrayList<>();
 				for (Plan p : chunk.plans) {
@@ -314,7 +337,7 @@ final class MailTracker {
 		}
 		chunk.sent = sent;
 		chunk.batch = new java.util.concurrent.FutureTask<>(() -> writes.isEmpty() ? List.of() : crm.batch(writes, false));
-		inFlight = chunk;
+		inFlight.addLast(chunk);
 		if (dryRun || writes.isEmpty()) {
 			chunk.batch.run();
 		} else {
@@ -325,18 +348,18 @@ final class MailTracker {
 	}
 
 	/**
-	 * Waits for the chunk in flight, then records every decision of it with its reason (with the
+	 * Waits for the oldest chunk in flight, then has every decision of it recorded with its reason (with the
 	 * cached headers, in one transaction, after the CRM answered: a crash before leaves the folder to
-	 * be scanned again, and the CRM's 412 keeps each email one) and marks the tracked messages with
-	 * the keyword. Returns the Message-IDs whose emails the CRM refused.
+	 * be scanned again, and the CRM's 412 keeps each email one). The recording runs in the background
+	 * while the next chunks are read, decided and sent; the tracked messages get the keyword after it
+	 * ({@link #settle}). Returns the Message-IDs whose emails the CRM refused.
 	 */
 	private Set<String> complete() throws MailException {
-		Chunk chunk = inFlight;
+		Chunk chunk = inFlight.pollFirst();
 		if (chunk == null) {
 			return Set.of();
 		}
 		Counts counts = chunk.counts;
-		inFlight = null;
 		List<CrmClient.BatchResult> results;
 		try {
 			results = chunk.batch.get();
@@ -401,31 +424,68 @@ final class MailTracker {
 		if (dryRun) {
 			return refused;
 		}
-		try {
+		List<CachedMessage> cache = new ArrayList<>(chunk.cache ? chunk.headers.size() : 0);
+		if (chunk.cache) {
+			for (MailHeader h : chunk.headers) {
+				Tracking t = states.get(h.uid());
+				EmailMessage m = t == null ? h.message() : h.message().withTracking(t.state(), t.regarding(), t.crmRecord());
+				cache.add(new CachedMessage(account(), folder, h.uid(), h.ident(), h.modSeq(), h.flags(), h.size(), m,
+						t != null ? t.reason() : h.has(MailAccount.TRACKED_KEYWORD) ? "marked tracked in the mailbox" : null));
+			}
+		}
+		String account = account();
+		chunk.flag = flag;
+		chunk.record = new java.util.concurrent.FutureTask<>(() -> {
 			if (chunk.cache) {
-				List<CachedMessage> cache = new ArrayList<>(chunk.headers.size());
-				for (MailHeader h : chunk.headers) {
-					Tracking t = states.get(h.uid());
-					EmailMessage m = t == null ? h.message() : h.message().withTracking(t.state(), t.regarding(), t.crmRecord());
-					cache.add(new CachedMessage(account(), folder, h.uid(), h.ident(), h.modSeq(), h.flags(), h.size(), m,
-							t != null ? t.reason() : h.has(MailAccount.TRACKED_KEYWORD) ? "marked tracked in the mailbox" : null));
-				}
 				store.mail().putMessages(cache);
 			} else {
 				for (Map.Entry<Long, Tracking> t : states.entrySet()) {
-					store.mail().setTracking(account(), folder, t.getKey(), t.getValue());
+					store.mail().setTracking(account, folder, t.getKey(), t.getValue());
 				}
 			}
 			store.syncState().apply(history);
-		} catch (StoreException e) {
-			throw new MailException("tracking stopped in " + folder + ": " + e.getMessage(), false, e);
-		}
-		// the keyword last: a crash before it leaves the message to be decided again (the CRM's 412)
-		if (!flag.isEmpty()) {
-			mailbox.setFlags(folder, flag, Set.of(MailAccount.TRACKED_KEYWORD), true);
-		}
-		chunk.flagged = flag;
+			return null;
+		});
+		// one recording at a time, in order: the one before is done (and its messages marked) first
+		settle();
+		recording = chunk;
+		Thread t = new Thread(chunk.record, "liaison-tracking-record");
+		t.setDaemon(true);
+		t.start();
 		return refused;
+	}
+
+	/** Completes every chunk in flight, oldest first. */
+	private void completeAll() throws MailException {
+		while (!inFlight.isEmpty()) {
+			complete();
+		}
+	}
+
+	/**
+	 * Waits until the decisions of the chunk being recorded are in the store, then marks its tracked
+	 * messages with the keyword: last, so a crash before leaves them to be decided again (and the
+	 * CRM's 412 keeps each email one).
+	 */
+	private void settle() throws MailException {
+		Chunk chunk = recording;
+		if (chunk == null) {
+			return;
+		}
+		recording = null;
+		try {
+			chunk.record.get();
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new MailException("tracking was interrupted in " + chunk.folder, true, e);
+		} catch (java.util.concurrent.ExecutionException e) {
+			Throwable c = e.getCause();
+			throw new MailException("tracking stopped in " + chunk.folder + ": " + c.getMessage(), false, c);
+		}
+		if (!chunk.flag.isEmpty()) {
+			mailbox.setFlags(chunk.folder, chunk.flag, Set.of(MailAccount.TRACKED_KEYWORD), true);
+		}
+		chunk.flagged = chunk.flag;
 	}
 
 	/** Whether the server answers for a message it delivered before (its flags, over a new connection if need be). */
@@ -613,7 +673,8 @@ final class MailTracker {
 			chunk.plans.add(p);
 			prepare(folder, chunk.plans);
 			send(chunk);
-			complete();
+			completeAll();
+			settle();
 			if (!chunk.flagged.contains(header.uid())) {
 				throw new MailException(counts.problems.isEmpty() ? "the message could not be tracked" : counts.problems.get(0));
 			}
