@@ -24,6 +24,14 @@ public final class Maildirs {
 
 	/** Writes {@code count} messages (a third of them seen) and returns their total size in bytes. */
 	public static long generate(Path maildir, int count, long seed) throws IOException {
+		return generate(maildir, 0, count, seed);
+	}
+
+	/**
+	 * The same for messages number {@code from} to {@code from + count - 1}: a later call with a higher
+	 * {@code from} adds newer mail beside what an earlier call wrote.
+	 */
+	public static long generate(Path maildir, int from, int count, long seed) throws IOException {
 		Path cur = Files.createDirectories(maildir.resolve("cur"));
 		Files.createDirectories(maildir.resolve("new"));
 		Files.createDirectories(maildir.resolve("tmp"));
@@ -31,7 +39,7 @@ public final class Maildirs {
 		ZonedDateTime t0 = ZonedDateTime.of(2026, 1, 5, 9, 0, 0, 0, ZoneOffset.UTC);
 		long total = 0;
 		long base = 1_760_000_000L;
-		for (int i = 0; i < count; i++) {
+		for (int i = from; i < from + count; i++) {
 			ZonedDateTime when = t0.plusMinutes(i * 7L);
 			String id = "<gen." + seed + "." + i + "@liaison.test>";
 			StringBuilder b = new StringBuilder(900);
