@@ -41,6 +41,20 @@ public interface MailStore {
 	/** Sets a message's flags and MODSEQ (a write). */
 	void updateFlags(String account, String folder, long uid, Set<String> flags, long modSeq) throws StoreException;
 
+	/** New flags and MODSEQ of one message, for {@link #updateFlags(String, String, Collection)}. */
+	record FlagChange(long uid, Set<String> flags, long modSeq) {
+	}
+
+	/**
+	 * Sets the flags and MODSEQ of many messages of a folder in one transaction (a write): a rescan
+	 * after tracking reports every message the keyword was set on.
+	 */
+	default void updateFlags(String account, String folder, Collection<FlagChange> changes) throws StoreException {
+		for (FlagChange c : changes) {
+			updateFlags(account, folder, c.uid(), c.flags(), c.modSeq());
+		}
+	}
+
 	/** Removes messages (expunged, VANISHED, moved away) with any local copy (a write). */
 	void removeMessages(String account, String folder, Collection<Long> uids) throws StoreException;
 

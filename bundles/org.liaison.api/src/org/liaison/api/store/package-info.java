@@ -3,5 +3,5 @@
  * state ({@link org.liaison.api.store.SyncStateStore}), local PIM items
  * ({@link org.liaison.api.store.LocalPimStore}) and mail ({@link org.liaison.api.store.MailStore}).
  */
-@org.osgi.annotation.versioning.Version("0.3.0")
+@org.osgi.annotation.versioning.Version("0.4.0")
 package org.liaison.api.store;

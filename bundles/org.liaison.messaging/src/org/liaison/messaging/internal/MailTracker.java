@@ -31,6 +31,7 @@ import org.liaison.api.model.TrackingState;
 import org.liaison.api.store.CachedMessage;
 import org.liaison.api.store.HistoryEntry;
 import org.liaison.api.store.MailFolderState;
+import org.liaison.api.store.MailStore;
 import org.liaison.api.store.ProfileStore;
 import org.liaison.api.store.QuarantineEntry;
 import org.liaison.api.store.StoreException;
@@ -107,6 +108,8 @@ final class MailTracker {
 			MailFolderState st = store.mail().folder(account(), folder).orElse(null);
 			MailSyncState since = st == null || st.token() == null ? null : MailSyncState.decode(st.token());
 			List<MailHeader> pending = new ArrayList<>();
+			// flags changed elsewhere, and the keyword this client set in its last run: 500 per transaction
+			List<MailStore.FlagChange> flagChanges = new ArrayList<>();
 			MailChangeSink sink = new MailChangeSink() {
 				@Override
 				public void added(MailHeader header) throws MailException {
@@ -119,12 +122,11 @@ final class MailTracker {
 
 				@Override
 				public void flagsChanged(long uid, long modSeq, Set<String> flags) throws MailException {
-					try {
-						if (!dryRun) {
-							store.mail().updateFlags(account(), folder, uid, flags, modSeq);
+					if (!dryRun) {
+						flagChanges.add(new MailStore.FlagChange(uid, flags, modSeq));
+						if (flagChanges.size() >= CHUNK) {
+							keepFlags(folder, flagChanges);
 						}
-					} catch (StoreException e) {
-						throw new MailException("cannot keep the flags of " + folder + "/" + uid + ": " + e.getMessage(), false, e);
 					}
 				}
 
@@ -132,6 +134,7 @@ final class MailTracker {
 				public void vanished(long uid) throws MailException {
 					try {
 						if (!dryRun) {
+							keepFlags(folder, flagChanges);
 							store.mail().removeMessages(account(), folder, List.of(uid));
 						}
 					} catch (StoreException e) {
@@ -155,6 +158,7 @@ final class MailTracker {
 				}
 				// the server renumbered the folder: forget the old state and scan it again
 				pending.clear();
+				flagChanges.clear();
 				completeAll();
 				settle();
 				if (!dryRun) {
@@ -163,6 +167,7 @@ final class MailTracker {
 				next = mailbox.sync(folder, null, sink, monitor);
 			}
 			process(folder, pending, options, counts, monitor);
+			keepFlags(folder, flagChanges);
 			completeAll();
 			settle();
 			if (!dryRun) {
@@ -177,6 +182,20 @@ final class MailTracker {
 		} catch (RuntimeException e) {
 			throw abandon(e);
 		}
+	}
+
+	/** Writes the flag changes gathered so far, in one transaction, and forgets them. */
+	private void keepFlags(String folder, List<MailStore.FlagChange> changes) throws MailException {
+		if (changes.isEmpty()) {
+			return;
+		}
+		try {
+			store.mail().updateFlags(account(), folder, changes);
+		} catch (StoreException e) {
+			throw new MailException("cannot keep the flags of " + changes.size() + " messages in " + folder + ": "
+					+ e.getMessage(), false, e);
+		}
+		changes.clear();
 	}
 
 	/**

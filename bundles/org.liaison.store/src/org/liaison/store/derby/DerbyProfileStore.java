@@ -31,6 +31,11 @@ public final class DerbyProfileStore implements ProfileStore {
 		if (System.getProperty("derby.language.statementCacheSize") == null) {
 			System.setProperty("derby.language.statementCacheSize", "400");
 		}
+		// the log is written synchronously each time its buffer fills: a tracking chunk's transaction
+		// (cached headers, history) filled the default 32 KiB about fifteen times; 256 KiB, twice
+		if (System.getProperty("derby.storage.logBufferSize") == null) {
+			System.setProperty("derby.storage.logBufferSize", "262144");
+		}
 	}
 
 	private final String profile;

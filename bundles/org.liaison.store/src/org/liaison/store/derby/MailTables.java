@@ -268,15 +268,26 @@ final class MailTables implements MailStore {
 	@Override
 	public void updateFlags(String account, String folder, long uid, Set<String> flags, long modSeq)
 			throws StoreException {
+		updateFlags(account, folder, List.of(new FlagChange(uid, flags, modSeq)));
+	}
+
+	@Override
+	public void updateFlags(String account, String folder, Collection<FlagChange> changes) throws StoreException {
+		if (changes.isEmpty()) {
+			return;
+		}
 		db.write(c -> {
 			try (PreparedStatement ps = c.prepareStatement(
 					"UPDATE MAIL_MESSAGE SET FLAGS = ?, MODSEQ = ? WHERE ACCOUNT = ? AND FOLDER = ? AND UID = ?")) {
-				setString(ps, 1, flags(flags == null ? Set.of() : flags));
-				ps.setLong(2, modSeq);
-				ps.setString(3, account);
-				ps.setString(4, folder);
-				ps.setLong(5, uid);
-				ps.executeUpdate();
+				for (FlagChange f : changes) {
+					setString(ps, 1, flags(f.flags() == null ? Set.of() : f.flags()));
+					ps.setLong(2, f.modSeq());
+					ps.setString(3, account);
+					ps.setString(4, folder);
+					ps.setLong(5, f.uid());
+					ps.addBatch();
+				}
+				ps.executeBatch();
 			}
 			return null;
 		});
