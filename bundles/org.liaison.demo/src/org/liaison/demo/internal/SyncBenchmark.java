@@ -532,7 +532,7 @@ public class SyncBenchmark implements Benchmark {
 		StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-44s", ""));
 		for (int r = 1; r <= TRACKING_ROUNDS; r++) {
 			head.append(String.format(Locale.ROOT, r == TRACKING_ROUNDS ? "%s" : "%-30s", r == 1 ? "first " + String.format(Locale.ROOT, "%,d", track)
-					+ ", fresh JVM" : (r == 2 ? "next " : "third ") + String.format(Locale.ROOT, "%,d", track) + ", same JVM"));
+					+ (sizes.isEmpty() ? ", fresh JVM" : ", after the above") : (r == 2 ? "next " : "third ") + String.format(Locale.ROOT, "%,d", track) + ", same JVM"));
 		}
 		out.println(head);
 		for (String[] l : new String[][] { { "time", "time" }, { "rate (goal >= 2,000/s)", "rate" },
