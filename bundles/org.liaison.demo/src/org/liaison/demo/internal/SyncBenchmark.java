@@ -529,12 +529,14 @@ public class SyncBenchmark implements Benchmark {
 		}
 		out.printf(Locale.ROOT, "Tracking %,d emails end to end (tracking option 'all': scan, decide, bodies, CRM emails"
 				+ " created in $batch, mailbox flagged)%n", track);
+		String k = String.format(Locale.ROOT, "%,d", track);
+		String[] rounds = { "first " + k + (sizes.isEmpty() ? ", fresh JVM" : ", after the above"), "next " + k + ", same JVM",
+				"third " + k + ", same JVM" };
 		StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-44s", ""));
-		for (int r = 1; r <= TRACKING_ROUNDS; r++) {
-			head.append(String.format(Locale.ROOT, r == TRACKING_ROUNDS ? "%s" : "%-30s", r == 1 ? "first " + String.format(Locale.ROOT, "%,d", track)
-					+ (sizes.isEmpty() ? ", fresh JVM" : ", after the above") : (r == 2 ? "next " : "third ") + String.format(Locale.ROOT, "%,d", track) + ", same JVM"));
+		for (String r : rounds) {
+			head.append(String.format(Locale.ROOT, "%-30s", r));
 		}
-		out.println(head);
+		out.println(head.toString().stripTrailing());
 		for (String[] l : new String[][] { { "time", "time" }, { "rate (goal >= 2,000/s)", "rate" },
 				{ "CPU time of this JVM", "cpu" }, { "  Liaison threads", "cpuLiaison" },
 				{ "  CRM server (in process)", "cpuCrm" }, { "  JIT compilers", "cpuJit" }, { "  GC and VM", "cpuVm" },

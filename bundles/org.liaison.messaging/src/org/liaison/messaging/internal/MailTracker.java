@@ -210,14 +210,10 @@ final class MailTracker {
 				e.addSuppressed(again);
 			}
 		}
-		if (recording != null) {
-			try {
-				settle();
-			} catch (MailException | RuntimeException again) {
-				e.addSuppressed(again);
-			} finally {
-				recording = null;
-			}
+		try {
+			settle(); // it forgets the recording first, so a failure here is not met again
+		} catch (MailException | RuntimeException again) {
+			e.addSuppressed(again);
 		}
 		return e;
 	}
@@ -360,9 +356,7 @@ final class MailTracker {
 		if (dryRun || writes.isEmpty()) {
 			chunk.batch.run();
 		} else {
-			Thread t = new Thread(chunk.batch, "liaison-tracking-batch");
-			t.setDaemon(true);
-			t.start();
+			background(chunk.batch, "liaison-tracking-batch");
 		}
 	}
 
@@ -468,10 +462,14 @@ final class MailTracker {
 		// one recording at a time, in order: the one before is done (and its messages marked) first
 		settle();
 		recording = chunk;
-		Thread t = new Thread(chunk.record, "liaison-tracking-record");
+		background(chunk.record, "liaison-tracking-record");
+		return refused;
+	}
+
+	private static void background(Runnable work, String name) {
+		Thread t = new Thread(work, name);
 		t.setDaemon(true);
 		t.start();
-		return refused;
 	}
 
 	/** Completes every chunk in flight, oldest first. */
