@@ -110,6 +110,8 @@ final class MailTracker {
 			List<MailHeader> pending = new ArrayList<>();
 			// flags changed elsewhere, and the keyword this client set in its last run: 500 per transaction
 			List<MailStore.FlagChange> flagChanges = new ArrayList<>();
+			// messages gone from the folder, forgotten 500 per transaction too (after the flag changes before them)
+			List<Long> gone = new ArrayList<>();
 			MailChangeSink sink = new MailChangeSink() {
 				@Override
 				public void added(MailHeader header) throws MailException {
@@ -132,13 +134,11 @@ final class MailTracker {
 
 				@Override
 				public void vanished(long uid) throws MailException {
-					try {
-						if (!dryRun) {
-							keepFlags(folder, flagChanges);
-							store.mail().removeMessages(account(), folder, List.of(uid));
+					if (!dryRun) {
+						gone.add(uid);
+						if (gone.size() >= CHUNK) {
+							forget(folder, flagChanges, gone);
 						}
-					} catch (StoreException e) {
-						throw new MailException("cannot forget " + folder + "/" + uid + ": " + e.getMessage(), false, e);
 					}
 				}
 
@@ -159,6 +159,7 @@ final class MailTracker {
 				// the server renumbered the folder: forget the old state and scan it again
 				pending.clear();
 				flagChanges.clear();
+				gone.clear();
 				completeAll();
 				settle();
 				if (!dryRun) {
@@ -167,7 +168,7 @@ final class MailTracker {
 				next = mailbox.sync(folder, null, sink, monitor);
 			}
 			process(folder, pending, options, counts, monitor);
-			keepFlags(folder, flagChanges);
+			forget(folder, flagChanges, gone);
 			completeAll();
 			settle();
 			if (!dryRun) {
@@ -196,6 +197,25 @@ final class MailTracker {
 					+ e.getMessage(), false, e);
 		}
 		changes.clear();
+	}
+
+	/**
+	 * Writes the flag changes gathered so far, then forgets the messages gone from the folder, each in
+	 * one transaction (a folder emptied elsewhere is a few transactions, not one a message); the CRM
+	 * emails tracked from them stay.
+	 */
+	private void forget(String folder, List<MailStore.FlagChange> changes, List<Long> gone) throws MailException {
+		keepFlags(folder, changes);
+		if (gone.isEmpty()) {
+			return;
+		}
+		try {
+			store.mail().removeMessages(account(), folder, gone);
+		} catch (StoreException e) {
+			throw new MailException("cannot forget " + gone.size() + " messages gone from " + folder + " (the first UID "
+					+ gone.get(0) + "): " + e.getMessage(), false, e);
+		}
+		gone.clear();
 	}
 
 	/**

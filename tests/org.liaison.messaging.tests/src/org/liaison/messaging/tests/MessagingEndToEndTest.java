@@ -135,6 +135,38 @@ class MessagingEndToEndTest {
 	}
 
 	@Test
+	void messagesDeletedInTheMailbox_leaveTheCache_theirCrmEmailsStay() throws Exception {
+		Profile alice = world.profile("alice", "all", false);
+		// more than one transaction's worth (500) of messages go, so the scan forgets them in parts
+		int n = 620;
+		for (int i = 0; i < n; i++) {
+			world.deliver("alice", "ann@customer.test", "Note " + i, "<note-" + i + "@customer.test>", null);
+		}
+		assertEquals(n, world.sync(alice).tracked());
+		String account = alice.mail().id();
+		try (ProfileStore store = Osgi.service(OfflineStore.class).open(alice.name())) {
+			assertEquals(n, store.mail().countMessages(account, "INBOX"));
+		}
+		Set<String> kept = java.util.stream.IntStream.range(0, n).filter(i -> i % 31 == 0)
+				.mapToObj(i -> "<note-" + i + "@customer.test>").collect(Collectors.toSet());
+		assertEquals(n - kept.size(), world.expunge("alice", id -> !kept.contains(id)));
+
+		MessagingReport r = world.sync(alice);
+		assertTrue(r.ok(), "the rescan after the deletion: " + r);
+		assertEquals(0, r.tracked(), "nothing is tracked again: " + r);
+		try (ProfileStore store = Osgi.service(OfflineStore.class).open(alice.name())) {
+			assertEquals(kept.size(), store.mail().countMessages(account, "INBOX"), "the deleted messages left the cache");
+			assertEquals(1, store.mail().byMessageId(account, "<note-31@customer.test>").size(), "a kept one stays");
+			assertTrue(store.mail().byMessageId(account, "<note-32@customer.test>").isEmpty(), "a deleted one is gone");
+		}
+		try (CrmClient crm = world.client("alice")) {
+			assertEquals(1, world.emails(crm, "<note-32@customer.test>").size(),
+					"the CRM email of a deleted message stays");
+		}
+		assertEquals(0, world.sync(alice).tracked(), "and a third run changes nothing");
+	}
+
+	@Test
 	void secondComputerDeclinesTakeOver_noMessagingSync() throws Exception {
 		Profile alice = world.profile("alice", "all", false);
 		assertTrue(world.sync(alice).instance().synchronizing(), "the first computer becomes the synchronizing client");

@@ -270,6 +270,20 @@ final class World implements AutoCloseable {
 		return out;
 	}
 
+	/** Deletes the messages of a user's INBOX whose Message-ID passes the test (\\Deleted, then EXPUNGE); how many. */
+	int expunge(String user, java.util.function.Predicate<String> messageId) throws Exception {
+		var inbox = mail.getManagers().getImapHostManager().getInbox(mailUsers.get(user));
+		int n = 0;
+		for (var m : inbox.getMessages()) {
+			if (messageId.test(m.getMimeMessage().getMessageID())) {
+				m.setFlag(jakarta.mail.Flags.Flag.DELETED, true);
+				n++;
+			}
+		}
+		inbox.expunge();
+		return n;
+	}
+
 	/**
 	 * For a failure message: each copy in the user's INBOX of the message with this Message-ID, with
 	 * the time the server took it, its Date and Received headers.
