@@ -34,6 +34,7 @@ import org.liaison.api.store.MailFolderState;
 import org.liaison.api.store.MailStore;
 import org.liaison.api.store.ProfileStore;
 import org.liaison.api.store.QuarantineEntry;
+import org.liaison.api.store.StoreConsumer;
 import org.liaison.api.store.StoreException;
 import org.liaison.api.store.SyncBatch;
 import org.liaison.api.sync.PlannedAction;
@@ -187,16 +188,8 @@ final class MailTracker {
 
 	/** Writes the flag changes gathered so far, in one transaction, and forgets them. */
 	private void keepFlags(String folder, List<MailStore.FlagChange> changes) throws MailException {
-		if (changes.isEmpty()) {
-			return;
-		}
-		try {
-			store.mail().updateFlags(account(), folder, changes);
-		} catch (StoreException e) {
-			throw new MailException("cannot keep the flags of " + changes.size() + " messages in " + folder + ": "
-					+ e.getMessage(), false, e);
-		}
-		changes.clear();
+		flush(changes, c -> store.mail().updateFlags(account(), folder, c),
+				() -> "cannot keep the flags of " + changes.size() + " messages in " + folder);
 	}
 
 	/**
@@ -206,16 +199,23 @@ final class MailTracker {
 	 */
 	private void forget(String folder, List<MailStore.FlagChange> changes, List<Long> gone) throws MailException {
 		keepFlags(folder, changes);
-		if (gone.isEmpty()) {
+		flush(gone, g -> store.mail().removeMessages(account(), folder, g),
+				() -> "cannot forget " + gone.size() + " messages gone from " + folder + " (the first UID "
+						+ gone.get(0) + ")");
+	}
+
+	/** Writes what the scan gathered, if anything, in one store write, then empties it. */
+	private static <T> void flush(List<T> gathered, StoreConsumer<List<T>> write,
+			java.util.function.Supplier<String> failure) throws MailException {
+		if (gathered.isEmpty()) {
 			return;
 		}
 		try {
-			store.mail().removeMessages(account(), folder, gone);
+			write.accept(gathered);
 		} catch (StoreException e) {
-			throw new MailException("cannot forget " + gone.size() + " messages gone from " + folder + " (the first UID "
-					+ gone.get(0) + "): " + e.getMessage(), false, e);
+			throw new MailException(failure.get() + ": " + e.getMessage(), false, e);
 		}
-		gone.clear();
+		gathered.clear();
 	}
 
 	/**
