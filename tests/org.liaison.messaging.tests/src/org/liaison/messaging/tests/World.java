@@ -270,7 +270,10 @@ final class World implements AutoCloseable {
 		return out;
 	}
 
-	/** Deletes the messages of a user's INBOX whose Message-ID passes the test (\\Deleted, then EXPUNGE); how many. */
+	/**
+	 * Deletes the messages of a user's INBOX whose Message-ID passes the test (flagged \Deleted, then
+	 * expunged); returns how many.
+	 */
 	int expunge(String user, java.util.function.Predicate<String> messageId) throws Exception {
 		var inbox = mail.getManagers().getImapHostManager().getInbox(mailUsers.get(user));
 		int n = 0;
