@@ -161,8 +161,7 @@ final class MailTracker {
 				pending.clear();
 				flagChanges.clear();
 				gone.clear();
-				completeAll();
-				settle();
+				drain();
 				if (!dryRun) {
 					store.mail().dropFolder(account(), folder);
 				}
@@ -170,8 +169,7 @@ final class MailTracker {
 			}
 			process(folder, pending, options, counts, monitor);
 			forget(folder, flagChanges, gone);
-			completeAll();
-			settle();
+			drain();
 			if (!dryRun) {
 				store.mail().saveFolder(new MailFolderState(account(), folder, next.uidValidity(), next.uidNext(),
 						next.highestModSeq(), next.encode(), Instant.now()));
@@ -492,11 +490,15 @@ final class MailTracker {
 		t.start();
 	}
 
-	/** Completes every chunk in flight, oldest first. */
-	private void completeAll() throws MailException {
+	/**
+	 * Completes every chunk in flight, oldest first, then waits for the last recording and marks its
+	 * messages: nothing of the scan is left running.
+	 */
+	private void drain() throws MailException {
 		while (!inFlight.isEmpty()) {
 			complete();
 		}
+		settle();
 	}
 
 	/**
@@ -710,8 +712,7 @@ final class MailTracker {
 			chunk.plans.add(p);
 			prepare(folder, chunk.plans);
 			send(chunk);
-			completeAll();
-			settle();
+			drain();
 			if (!chunk.flagged.contains(header.uid())) {
 				throw new MailException(counts.problems.isEmpty() ? "the message could not be tracked" : counts.problems.get(0));
 			}
